@@ -1,0 +1,173 @@
+"""Numbers: fatalities, injuries and other counts of one sentence.
+
+ACLED's rules: the lowest credible figure ("at least 61" -> 61, "between 10 and 15" -> 10), vague
+quantities are not numbers ("dozens", "scores" -> none), "a dozen" -> 12, and "killed a commander" -> 1.
+Numbers count for a casualty word only through the parse (the number modifies the victims of the
+kill/wound word, or is what the toll rose to), so a date or an unrelated count is never a toll.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+KILL = {"kill", "die", "dead", "death", "toll", "killing", "life", "fatality", "massacre", "behead",
+        "slay", "perish", "execute", "eliminate", "body", "corpse", "assassinate"}
+WOUND = {"injure", "wound", "hurt", "injury", "injured", "wounded", "casualty"}
+ARREST = {"arrest", "detain", "round", "apprehend", "jail", "detention"}
+COUNTED = {"rocket", "missile", "drone", "shell", "mortar", "bomb", "projectile", "airstrike", "strike",
+           "round", "grenade", "vehicle", "tank", "house", "home", "building"}
+VAGUE = {"dozens", "scores", "hundreds", "thousands", "several", "many", "numerous", "some", "few",
+         "tens", "millions"}
+WORDS = {"zero": 0, "no": 0, "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+         "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+         "dozen": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+         "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+         "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100}
+
+
+@dataclass
+class Counts:
+    """The figures of one sentence: (kind, number, casualty word) and counted things."""
+
+    figures: list[tuple[str, int, object]] = field(default_factory=list)
+    quantity: dict[str, int] = field(default_factory=dict)
+
+    def for_trigger(self, trigger) -> tuple[Optional[int], Optional[int], dict[str, int]]:
+        """(fatalities, injuries, quantity) of the figures tied to this trigger in the parse."""
+        found: dict[str, int] = {}
+        for kind, n, word in self.figures:
+            if kind not in found and _linked(word, trigger):
+                found[kind] = n
+        quantity = dict(self.quantity)
+        if "arrested" in found:
+            quantity["arrested"] = found["arrested"]
+        return found.get("fatalities"), found.get("injuries"), quantity
+
+
+def _linked(word, trigger) -> bool:
+    """The casualty word is the trigger, governs it or is governed by it (within one clause)."""
+    if word.i == trigger.i:
+        return True
+    if trigger in word.subtree or word in trigger.subtree:
+        return True
+    return word.head.i == trigger.i or trigger.head.i == word.i or (
+        word.head.i == trigger.head.i and word.dep_ in ("conj", "advcl") and trigger.dep_ in ("conj", "advcl", "ROOT"))
+
+
+def value(tok) -> Optional[int]:
+    """The integer a number token stands for, with a following "dozen"/"hundred"/"thousand"."""
+    text = tok.text.lower().replace(",", "")
+    if text in VAGUE:
+        return None
+    if re.fullmatch(r"\d+", text):
+        n = int(text)
+    elif "-" in text and all(p in WORDS for p in text.split("-")):
+        n = sum(WORDS[p] for p in text.split("-"))
+    elif text in WORDS and text not in ("a", "an", "no"):
+        n = WORDS[text]
+    else:
+        return None
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    if nxt is not None:
+        mult = {"hundred": 100, "thousand": 1000, "million": 1_000_000}.get(nxt.lower_)
+        if mult and n < 1000:
+            n *= mult
+    if n > 1_000_000 or (re.fullmatch(r"(19|20)\d\d", text) and tok.ent_type_ == "DATE"):
+        return None
+    return n
+
+
+def _is_number(tok) -> bool:
+    return (tok.like_num or tok.lower_ in WORDS or tok.lower_ == "dozen") and tok.ent_type_ not in (
+        "DATE", "TIME", "MONEY", "PERCENT", "ORDINAL")
+
+
+def _number_of(noun) -> Optional[int]:
+    """The count a noun carries: "61 people" -> 61, "a dozen soldiers" -> 12, "a commander" -> 1."""
+    for child in noun.children:
+        if child.dep_ in ("nummod", "quantmod") or (child.dep_ in ("amod", "compound") and _is_number(child)):
+            if child.lower_ in VAGUE:
+                return None
+            n = value(child)
+            if n is not None:
+                return n
+        if child.dep_ == "prep" and child.lower_ == "of" and noun.lower_ in VAGUE:
+            return None
+    if noun.lower_ in VAGUE:
+        return None
+    dets = [c for c in noun.children if c.dep_ == "det"]
+    if dets and dets[0].lower_ in ("a", "an", "one") and noun.tag_ in ("NN", "NNP"):
+        return 1
+    if noun.ent_type_ == "PERSON" and noun.dep_ in ("dobj", "nsubjpass"):
+        return 1
+    return None
+
+
+def _casualty_kind(tok) -> Optional[str]:
+    lemma = tok.lemma_.lower()
+    if lemma in KILL or tok.lower_ in KILL:
+        return "fatalities"
+    if lemma in WOUND or tok.lower_ in WOUND:
+        return "injuries"
+    if lemma in ARREST:
+        return "arrested"
+    return None
+
+
+def counts(sent) -> Counts:
+    """Casualty figures and other counts stated in one sentence."""
+    out = Counts()
+    for tok in sent:
+        kind = _casualty_kind(tok)
+        if kind is None:
+            continue
+        n = _figure_for(tok)
+        if n is not None:
+            out.figures.append((kind, n, tok))
+    for tok in sent:
+        if tok.lemma_.lower() in COUNTED and tok.pos_ == "NOUN":
+            n = _number_of(tok)
+            if n is not None and n > 1:
+                out.quantity.setdefault(tok.lemma_.lower() + "s", n)
+    return out
+
+
+def _figure_for(word) -> Optional[int]:
+    """The victims' count governed by a casualty word, through the parse."""
+    # "killing 61 people", "killed a commander", "61 people were killed", "wounding more than 150"
+    for child in word.children:
+        if child.dep_ in ("dobj", "nsubjpass", "nsubj", "pobj", "attr") or (child.dep_ == "npadvmod"):
+            if _is_number(child):
+                n = value(child)
+                if n is not None:
+                    return n
+            n = _number_of(child)
+            if n is not None:
+                return n
+        if child.dep_ in ("nummod",) and _is_number(child):  # "14 dead"
+            n = value(child)
+            if n is not None:
+                return n
+    # "14 civilians killed" (reduced relative): the noun is the head of the casualty word
+    head = word.head
+    if word.dep_ in ("acl", "amod", "relcl") and head.pos_ in ("NOUN", "PROPN", "NUM"):
+        n = value(head) if _is_number(head) else _number_of(head)
+        if n is not None:
+            return n
+    # "the death toll rose to 27", "the toll stands at 61"
+    if word.lemma_.lower() in ("toll", "death") and word.dep_ in ("nsubj", "compound"):
+        verb = word.head if word.dep_ == "nsubj" else word.head.head
+        for t in verb.subtree:
+            if t.dep_ == "pobj" and _is_number(t) and t.head.lower_ in ("to", "at"):
+                return value(t)
+    # "at least 50 killed" parsed loosely: a number right before the word
+    i = word.i
+    for j in (i - 1, i - 2):
+        if j >= word.sent.start:
+            t = word.doc[j]
+            if _is_number(t) and t.lower_ not in ("a", "an", "one"):
+                return value(t)
+            if not (t.pos_ in ("NOUN", "ADV", "AUX") or t.lower_ in ("were", "was", "people")):
+                break
+    return None

