@@ -218,7 +218,8 @@ def _table(found: list[Event]):
                       f"{e.location.name} ({e.location.country})" if e.location else "",
                       "" if e.fatalities is None else str(e.fatalities), ", ".join(e.sources),
                       f"{e.confidence:.2f}")
-    Console().print(table)
+    out = Console() if sys.stdout.isatty() else Console(width=200)
+    out.print(table)
     err.print(f"{len(found)} event(s)")
 
 
