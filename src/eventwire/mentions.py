@@ -21,6 +21,11 @@ PLANNING = {"plan", "intend", "threaten", "vow", "want", "seek", "aim", "prepare
             "refuse", "deny", "fail", "agree", "decide", "order", "warn", "need", "allow", "push", "able"}
 HABITUAL = {"often", "usually", "regularly", "routinely", "frequently", "repeatedly", "sometimes", "always",
             "never", "constantly"}
+# Verbs that report a meeting, deal or other non-violent act named by a noun as having happened.
+HAPPEN = {"reach", "sign", "agree", "announce", "broker", "declare", "seal", "strike", "accept", "approve",
+          "implement", "hold", "host", "attend", "begin", "start", "resume", "conclude", "open", "end", "join",
+          "take", "enter", "impose", "adopt", "unveil", "pass", "extend", "deliver", "send", "make", "issue",
+          "have", "convene", "chair", "finalize", "finalise", "mediate"}
 AGGREGATE = {"thousands", "hundreds", "dozens", "numerous", "many", "countless", "scores", "series", "wave",
              "spate", "string", "number", "several"}
 ACLED_TYPE = {
@@ -160,6 +165,10 @@ class TriggerFinder:
             if g.dep_ in ("xcomp", "ccomp") and g.head.lemma_.lower() in PLANNING and \
                     g.head.lemma_.lower() not in ("warn",) and g.tag_ in ("VB", "VBP"):
                 return False
+        if not m.is_verb and m.trigger.plover_type not in ("ASSAULT", "PROTEST", "COERCE"):
+            gov = tok.head
+            if gov is tok or gov.lemma_.lower() not in HAPPEN:
+                return False  # "calls for a ceasefire", "truce talks": the act is not reported
         if not m.is_verb:
             if tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN"):
                 return False  # "truce talks", "attack helicopter": a modifier, not the act

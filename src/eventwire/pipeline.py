@@ -30,6 +30,7 @@ from .resolve.kb import ActorKB
 
 Item = Union[Document, Failure]
 PARAGRAPH = re.compile(r"\n\s*\n")
+VICTIMS = ("civilians", "protesters")
 
 
 class Pipeline:
@@ -101,6 +102,8 @@ class Pipeline:
                 t1, t2 = roles(m.token, m.is_verb)
                 actor1 = self.kb.actor(np_span(t1), hits, ptype, home) if t1 is not None else None
                 actor2 = self.kb.actor(np_span(t2), hits, ptype, home) if t2 is not None else None
+                if ptype in ("ASSAULT", "COERCE") and actor1 is not None and actor1.type in VICTIMS:
+                    actor1, actor2 = None, actor2 or actor1  # victims are never the side that struck
                 if ptype == "PROTEST" and actor1 is None:
                     actor1 = self.kb.actor(sdoc[m.token.i: m.token.i + 1], hits, ptype, home)
                 mode, etype, sub = self.finder.refine(sent, m)

@@ -74,12 +74,13 @@ class Geoparser:
             if len(countries) == 1 and not needs_context:
                 weights[next(iter(countries))] += 1
         total = sum(weights.values()) or 1
+        main = {c for c, _ in weights.most_common(2)}
         out: list[Toponym] = []
         for ent, text, found, needs_context in candidates:
             best = self._choose(text, found, weights, total, out)
             if best is None:
                 continue
-            if needs_context and weights.get(best.country, 0) == 0:
+            if needs_context and best.country not in main:
                 continue
             if (ent.start, ent.end) in country_spans and best.kind != "country":
                 continue

@@ -28,12 +28,29 @@ def speakers(sent) -> list[tuple[str, bool]]:
     out.sort()
     result = []
     for _, (text, root) in out:
-        if not text:
+        if not text or not _can_speak(root):
             continue
         anaphoric = root.lower_ in ANAPHORIC and not any(e.label_ in ("ORG", "PERSON", "NORP", "GPE")
                                                          for e in root.doc[root.left_edge.i: root.right_edge.i + 1].ents)
         result.append((text, anaphoric))
     return result
+
+
+SPEAKER_NOUNS = {"official", "ministry", "police", "spokesman", "spokeswoman", "spokesperson", "witness",
+                 "resident", "source", "activist", "agency", "media", "report", "statement", "army", "military",
+                 "government", "office", "governor", "minister", "president", "chief", "commander", "group",
+                 "authority", "hospital", "doctor", "medic", "monitor", "observatory", "outlet", "newspaper",
+                 "television", "tv", "channel", "broadcaster", "news", "officer", "leader", "spokesmen", "people"}
+
+
+def _can_speak(root) -> bool:
+    """A speaker is a named entity, a pronoun, or a noun for people or bodies that report."""
+    if root.pos_ == "PRON":
+        return True
+    phrase = root.doc[root.left_edge.i: root.i + 1]
+    if any(e.label_ in ("ORG", "PERSON", "NORP", "GPE") for e in phrase.ents):
+        return True
+    return root.lemma_.lower() in SPEAKER_NOUNS or root.lower_ in SPEAKER_NOUNS
 
 
 def _phrase(root) -> tuple[Optional[str], object]:

@@ -139,7 +139,8 @@ class ActorKB:
         """Name the actor that the noun phrase `span` denotes, or None if it names no actor."""
         inside = [h for h in hits if h.start >= span.start and h.end <= span.end]
         mention = _trim(span)
-        person = next((e for e in span.ents if e.label_ == "PERSON"), None)
+        covered = {i for h in inside for i in range(h.start, h.end)}
+        person = next((e for e in span.ents if e.label_ == "PERSON" and e.start not in covered), None)
         groups = [h.entry for h in inside if h.entry.kind not in ("country", "media", "person")]
         persons = [h.entry for h in inside if h.entry.kind == "person"]
         country = next((h.entry.country for h in inside if h.entry.kind == "country"), None)
@@ -149,7 +150,8 @@ class ActorKB:
             aff = self.by_name.get(p.affiliation or "")
             return Actor(name=p.name, mention=mention, type="person", id=p.id,
                          country=p.country or (aff.country if aff else None), affiliation=p.affiliation)
-        if person is not None and (head.ent_type_ == "PERSON" or not groups):
+        kind = self.agent_kind(head)
+        if person is not None and (head.ent_type_ == "PERSON" or (not groups and kind is None)):
             group = groups[0] if groups else None
             return Actor(name=person.text, mention=mention, type="person",
                          country=(group.country if group else country),
@@ -157,7 +159,6 @@ class ActorKB:
         if groups:
             g = groups[0]
             return Actor(name=g.name, mention=mention, type=g.kind, country=g.country, id=g.id)
-        kind = self.agent_kind(head)
         if country:
             if kind is None:
                 kind = "military" if plover_type in VIOLENT_TYPES else "government"
