@@ -26,6 +26,9 @@ HAPPEN = {"reach", "sign", "agree", "announce", "broker", "declare", "seal", "st
           "implement", "hold", "host", "attend", "begin", "start", "resume", "conclude", "open", "end", "join",
           "take", "enter", "impose", "adopt", "unveil", "pass", "extend", "deliver", "send", "make", "issue",
           "have", "convene", "chair", "finalize", "finalise", "mediate"}
+OF_HEADS = {"leader", "organizer", "organiser", "victim", "anniversary", "site", "scene", "aftermath", "wake",
+            "memory", "survivor", "wave", "spate", "series", "string", "number", "history", "threat", "risk",
+            "fear", "possibility", "prospect", "plan", "goal", "end"}
 AGGREGATE = {"thousands", "hundreds", "dozens", "numerous", "many", "countless", "scores", "series", "wave",
              "spate", "string", "number", "several"}
 ACLED_TYPE = {
@@ -134,6 +137,8 @@ class TriggerFinder:
     @staticmethod
     def _head(toks, trig: Trigger):
         """The token that carries the phrase, if its part of speech fits the trigger's."""
+        if any(t.ent_type_ in ("DATE", "TIME", "PERSON") for t in toks):
+            return None  # "March 22", "Saturday's strike" no; a name is not an act
         if trig.pos == "V":
             tok = toks[0]
             return tok if tok.pos_ in ("VERB", "AUX") or (tok.tag_ in ("VBN", "VBG")) else None
@@ -169,6 +174,9 @@ class TriggerFinder:
             gov = tok.head
             if gov is tok or gov.lemma_.lower() not in HAPPEN:
                 return False  # "calls for a ceasefire", "truce talks": the act is not reported
+        if not m.is_verb and tok.dep_ == "pobj" and tok.head.lower_ == "of" and (
+                tok.head.head.lemma_.lower() in OF_HEADS):
+            return False  # "leaders of protests", "anniversary of the attack"
         if not m.is_verb:
             if tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN"):
                 return False  # "truce talks", "attack helicopter": a modifier, not the act

@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Optional
 
+from .mentions import assault_subtype
 from .records import Actor, Document, Event, Mention, Place, Span
 from .resolve.gazetteer import km
 
@@ -116,6 +117,9 @@ def to_event(c: Cluster, document: Document, fallback_place: Optional[Place]) ->
     sub = min(subs, key=lambda s: SUB_PRIORITY.index(s) if s in SUB_PRIORITY else 99) if subs else None
     etype = next((m.acled_event_type for m in ms if m.acled_sub_event_type == sub), None) if sub else \
         c.value("acled_event_type")
+    actor1, actor2 = _best_actor([m.actor1 for m in ms]), _best_actor([m.actor2 for m in ms])
+    if c.first.plover_type == "ASSAULT" and (sub is None or etype is None):
+        etype, sub = assault_subtype(sub, None, actor1, actor2)
     modes = [m.plover_mode for m in sorted(ms, key=lambda m: -m.weight) if m.plover_mode]
     places = [m.location for m in ms if m.location]
     places.sort(key=lambda p: p.geo_precision)
@@ -154,12 +158,12 @@ def to_event(c: Cluster, document: Document, fallback_place: Optional[Place]) ->
         plover_mode=modes[0] if modes else None,
         acled_event_type=etype,
         acled_sub_event_type=sub,
-        actor1=_best_actor([m.actor1 for m in ms]),
-        actor2=_best_actor([m.actor2 for m in ms]),
+        actor1=actor1,
+        actor2=actor2,
         location=location,
         other_locations=others,
-        fatalities=max(fat) if fat else None,
-        injuries=max(inj) if inj else None,
+        fatalities=fat[0] if fat else None,  # the lead's figure; later ones are often running totals
+        injuries=inj[0] if inj else None,
         quantity=quantity or None,
         sources=sources,
         evidence=evidence,
@@ -179,7 +183,7 @@ def _best_actor(actors: list[Optional[Actor]]) -> Optional[Actor]:
             return 1
         if a.country and not a.name.startswith(GENERIC_PREFIXES):
             return 2
-        return 3
+        return 3 if a.type in ("protesters", "rioters") else 4
     return min(known, key=rank)
 
 

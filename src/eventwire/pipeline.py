@@ -22,7 +22,7 @@ from .arguments import numbers
 from .arguments.actors import np_span, roles
 from .arguments.places import Geoparser, dateline, event_places
 from .arguments.sources import SPEECH, SourceTracker
-from .mentions import TriggerFinder, assault_subtype
+from .mentions import TriggerFinder
 from .merge import merge, span
 from .records import Document, Event, Failure, Mention
 from .resolve.gazetteer import Gazetteer
@@ -99,23 +99,22 @@ class Pipeline:
             counts = numbers.counts(sent)
             for m in matches:
                 ptype = m.trigger.plover_type
+                places = event_places(m.token, toponyms)
+                here = places[0].entry.country if places else home
                 t1, t2 = roles(m.token, m.is_verb)
-                actor1 = self.kb.actor(np_span(t1), hits, ptype, home) if t1 is not None else None
-                actor2 = self.kb.actor(np_span(t2), hits, ptype, home) if t2 is not None else None
+                actor1 = self.kb.actor(np_span(t1), hits, ptype, here) if t1 is not None else None
+                actor2 = self.kb.actor(np_span(t2), hits, ptype, here) if t2 is not None else None
                 if ptype in ("ASSAULT", "COERCE") and actor1 is not None and actor1.type in VICTIMS:
                     actor1, actor2 = None, actor2 or actor1  # victims are never the side that struck
                 if ptype == "PROTEST" and actor1 is None:
-                    actor1 = self.kb.actor(sdoc[m.token.i: m.token.i + 1], hits, ptype, home)
+                    actor1 = self.kb.actor(sdoc[m.token.i: m.token.i + 1], hits, ptype, here)
                 mode, etype, sub = self.finder.refine(sent, m)
-                if ptype == "ASSAULT" and etype != "Protests":
-                    etype, sub = assault_subtype(sub, mode, actor1, actor2)
                 value = _event_date(m.token, expressions)
                 explicit = value is not None
                 if value is None:
                     value = context_date
-                elif explicit:
+                elif value.precision == "day":
                     context_date = value
-                places = event_places(m.token, toponyms)
                 fatalities, injuries, quantity = counts.for_trigger(m.token)
                 mentions.append(Mention(
                     plover_type=ptype, plover_mode=mode, acled_event_type=etype, acled_sub_event_type=sub,
@@ -136,16 +135,20 @@ class Pipeline:
 
 
 def _event_date(trigger, expressions) -> Optional[dates_.DateValue]:
-    """The date expression of the trigger's clause; a date of speaking ("said on May 15") is not one."""
+    """The date expression of the trigger's clause. A date of speaking ("announced on Friday that...")
+    is only an upper bound, used when nothing else dates the act; a month or year elsewhere in the
+    sentence does not date it."""
     best, best_rank = None, None
     for ent, value in expressions:
         gov = ent.root
         while gov.pos_ not in ("VERB", "AUX") and gov.head is not gov:
             gov = gov.head
-        if gov.lemma_.lower() in SPEECH and gov is not trigger:
-            continue
         tied = gov is trigger or gov is trigger.head or trigger.head is gov.head and gov is not trigger.head
-        rank = (0 if tied else 1, abs(ent.start - trigger.i))
+        speech = gov.lemma_.lower() in SPEECH and gov is not trigger
+        if not tied and (speech or value.precision != "day"):
+            if not speech or value.precision != "day":
+                continue
+        rank = (2 if speech else 0 if tied else 1, abs(ent.start - trigger.i))
         if best_rank is None or rank < best_rank:
             best, best_rank = value, rank
     return best

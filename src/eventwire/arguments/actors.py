@@ -84,7 +84,7 @@ def _verb_roles(v):
         a1 = v.head  # "militants who attacked", and a main verb parsed as a clause of its subject
     else:
         subj = _child(v, "nsubj")
-        if subj is None and v.dep_ in ("conj", "xcomp", "advcl") and v.tag_ != "VBN":
+        if subj is None and (v.dep_ in ("conj", "xcomp") or v.dep_ == "advcl" and v.tag_ != "VBN"):
             subj, passive = _subject_of(v.head)
             if passive:
                 subj = None
@@ -97,7 +97,7 @@ def _verb_roles(v):
 
 LIGHT_VERBS = {"carry", "launch", "conduct", "stage", "mount", "claim", "unleash", "step", "intensify",
                "increase", "escalate", "continue", "begin", "hold", "resume", "make", "perpetrate",
-               "execute", "commit"}
+               "execute", "commit", "impose", "approve", "adopt", "announce", "hold", "reach", "sign"}
 
 
 def _noun_roles(n):

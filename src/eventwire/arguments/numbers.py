@@ -135,6 +135,8 @@ def counts(sent) -> Counts:
 
 def _figure_for(word) -> Optional[int]:
     """The victims' count governed by a casualty word, through the parse."""
+    if any(c.dep_ == "prep" and c.lower_ in ("since", "during", "throughout") for c in word.children):
+        return None  # "450 killed since October": a running total, not this event's toll
     # "killing 61 people", "killed a commander", "61 people were killed", "wounding more than 150"
     for child in word.children:
         if child.dep_ in ("dobj", "nsubjpass", "nsubj", "pobj", "attr") or (child.dep_ == "npadvmod"):

@@ -82,6 +82,8 @@ class Geoparser:
                 continue
             if needs_context and best.country not in main:
                 continue
+            if best.kind != "country" and weights.get(best.country, 0) == 0 and total >= 3:
+                continue  # "Kashmir" is not Cashmere, Washington: the article never names that country
             if (ent.start, ent.end) in country_spans and best.kind != "country":
                 continue
             near = ent.start > 0 and any(t.lower_ in NEAR for t in sdoc[max(0, ent.start - 4): ent.start])

@@ -27,6 +27,8 @@ KIND_NAMES = {
     "civilians": ("Civilians ({country})", "civilians"),
     "armed": ("Unidentified Armed Group ({country})", "rebel_group"),
 }
+QUANTIFIERS = {"dozens", "hundreds", "thousands", "scores", "number", "group", "some", "many", "several",
+               "most", "all", "members", "member", "one", "two", "three", "tens"}
 VIOLENT_TYPES = {"ASSAULT", "COERCE", "MOBILIZE"}
 
 
@@ -145,6 +147,11 @@ class ActorKB:
         persons = [h.entry for h in inside if h.entry.kind == "person"]
         country = next((h.entry.country for h in inside if h.entry.kind == "country"), None)
         head = span.root
+        if head.lower_ in QUANTIFIERS or head.like_num:
+            of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+            if obj is not None:
+                head = obj
         if persons:
             p = persons[0]
             aff = self.by_name.get(p.affiliation or "")
@@ -172,7 +179,7 @@ class ActorKB:
                 return Actor(name=mention, mention=mention, type=atype)
             name = template.format(country=self.country_name(c)) if c else mention
             return Actor(name=name, mention=mention, country=c, type=atype)
-        ent = next((e for e in span.ents if e.label_ in ("ORG", "NORP", "GPE")), None)
+        ent = next((e for e in span.ents if e.label_ in ("ORG", "NORP")), None)
         if ent is not None:
             return Actor(name=ent.text, mention=mention, type="other")
         return None
