@@ -30,6 +30,8 @@ INPUTS = typer.Argument(..., help="Files, folders (read recursively) or - for st
 WORKERS = typer.Option(1, "--workers", "-w", min=1, help="Processes to extract with (0 or less: all cores).")
 BACKGROUND = typer.Option(False, "--background/--no-background",
                           help="Also keep events the article only recalls (older than a week before publication).")
+MIN_CONF = typer.Option(0.3, "--min-confidence", min=0.0, max=1.0,
+                        help="Leave out events below this confidence (0 keeps every candidate).")
 DB = typer.Option(Path(DEFAULT_DB), "--db", help="The DuckDB store file (created if missing).")
 
 
@@ -61,8 +63,8 @@ def _report(failure: Failure):
     err.print(f"[red]error:[/red] {failure.input}: {failure.reason}", highlight=False, soft_wrap=True)
 
 
-def _results(inputs: List[str], workers: int, background: bool, skip=None):
-    pipeline = Pipeline(background=background)
+def _results(inputs: List[str], workers: int, background: bool, min_confidence: float, skip=None):
+    pipeline = Pipeline(background=background, min_confidence=min_confidence)
     items = documents.read(inputs)
     if skip is not None:
         items = (i for i in items if isinstance(i, Failure) or not skip(i))
@@ -77,6 +79,7 @@ def extract(
     fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl (EVENTS.md records), csv, or table."),
     workers: int = WORKERS,
     background: bool = BACKGROUND,
+    min_confidence: float = MIN_CONF,
 ):
     """Extract event records from documents, without a database.
 
@@ -92,7 +95,7 @@ def extract(
     failures = 0
     events: list[Event] = []
     with _errors():
-        for item, evs in _results(inputs, workers, background):
+        for item, evs in _results(inputs, workers, background, min_confidence):
             if isinstance(item, Failure):
                 failures += 1
                 _report(item)
@@ -114,6 +117,7 @@ def ingest(
     background: bool = typer.Option(True, "--background/--no-background",
                                     help="Keep recalled (background) events too; queries can leave them out."),
     batch: int = typer.Option(32, "--batch", min=1, help="Documents per transaction."),
+    min_confidence: float = MIN_CONF,
 ):
     """Extract documents and store documents, events and failures in the DuckDB store.
 
@@ -134,7 +138,7 @@ def ingest(
                 return True
             return False
 
-        results = iter(_results(inputs, workers, background, skip=skip))
+        results = iter(_results(inputs, workers, background, min_confidence, skip=skip))
         while chunk := list(islice(results, batch)):
             for item, _ in chunk:
                 if isinstance(item, Failure):

@@ -31,15 +31,19 @@ from .resolve.kb import ActorKB
 Item = Union[Document, Failure]
 PARAGRAPH = re.compile(r"\n\s*\n")
 VICTIMS = ("civilians", "protesters")
+# Below this, an event is a lone weak trigger with neither actor nor place of its own ("the violence").
+MIN_CONFIDENCE = 0.3
 
 
 class Pipeline:
     def __init__(self, annotator: Optional[Annotator] = None, kb: Optional[ActorKB] = None,
-                 gazetteer: Optional[Gazetteer] = None, background: bool = False):
+                 gazetteer: Optional[Gazetteer] = None, background: bool = False,
+                 min_confidence: float = MIN_CONFIDENCE):
         self.annotator = annotator or Annotator()
         self.kb = kb or ActorKB()
         self.gazetteer = gazetteer or Gazetteer()
         self.background = background
+        self.min_confidence = min_confidence
         self.finder = TriggerFinder()
 
     @cached_property
@@ -131,7 +135,7 @@ class Pipeline:
                 ))
         fallback = _fallback_place(sdoc, toponyms, home, self.gazetteer)
         events = merge(mentions, document, fallback)
-        return [e for e in events if self.background or not e.background]
+        return [e for e in events if (self.background or not e.background) and e.confidence >= self.min_confidence]
 
 
 def _event_date(trigger, expressions) -> Optional[dates_.DateValue]:
