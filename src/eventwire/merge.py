@@ -124,6 +124,9 @@ def to_event(c: Cluster, document: Document, fallback_place: Optional[Place]) ->
     places = [m.location for m in ms if m.location]
     places.sort(key=lambda p: p.geo_precision)
     location = places[0] if places else fallback_place
+    if location and fallback_place and location.geo_precision == 3 and fallback_place.geo_precision < 3 \
+            and fallback_place.country == location.country:
+        location = fallback_place  # "in Afghanistan": the article's own town or province is more precise
     others: list[Place] = []
     for m in ms:
         for p in ([m.location] if m.location else []) + m.other_locations:

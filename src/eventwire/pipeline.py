@@ -170,7 +170,7 @@ def _fallback_place(sdoc, toponyms, home, gazetteer):
     line = dateline(sdoc, toponyms)
     if line is not None:
         return line.place()
-    towns = Counter(t.entry.name for t in toponyms if t.entry.kind in ("city", "extra", "admin1")
+    towns = Counter(t.entry.name for t in toponyms if t.entry.kind in ("city", "extra", "region", "admin1")
                     and t.entry.country == home)
     if towns:
         name = towns.most_common(1)[0][0]

@@ -23,7 +23,7 @@ from ..resolve.kb import Hit
 LOCATIVE = {"in", "near", "at", "from", "of", "outside", "around", "into", "across", "on", "to", "toward",
             "towards", "between", "and", "inside", "targeting", "struck", "hit", "village", "town", "city"}
 NEAR = {"near", "outside", "around", "area", "outskirts", "vicinity", "close"}
-PRECISION = {"city": 1, "extra": 1, "admin1": 2, "country": 3}
+PRECISION = {"city": 1, "extra": 1, "region": 2, "admin1": 2, "country": 3}
 
 
 @dataclass
@@ -103,7 +103,7 @@ class Geoparser:
             s += math.log10(e.population + 10) / 3
             if e.kind == "extra":
                 s += 0.8
-            if e.kind == "admin1":
+            if e.kind in ("admin1", "region"):
                 s += 1.5 if region_word else 0.3
             if normalize(e.name) == key:
                 s += 0.3
@@ -146,7 +146,8 @@ def event_places(trigger, toponyms: list[Toponym]) -> list[Toponym]:
 
     # a country named elsewhere in the sentence is too weak a cue; a town or region is kept
     here = [t for t in here if tied(t) or t.entry.kind != "country"]
-    return sorted(here, key=lambda t: (not tied(t), PRECISION[t.entry.kind], abs(t.start - trigger.i)))
+    return sorted(here, key=lambda t: (t.entry.kind == "country", not tied(t), PRECISION[t.entry.kind],
+                                       abs(t.start - trigger.i)))
 
 
 def dateline(sdoc, toponyms: list[Toponym]) -> Optional[Toponym]:

@@ -61,7 +61,7 @@ class GeoEntry:
     lon: float
     population: int
     geonameid: Optional[int]
-    kind: str  # city | extra | admin1 | country
+    kind: str  # city | extra (camp, village, landmark...) | region | admin1 | country
 
 
 def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -115,8 +115,9 @@ class Gazetteer:
         del cities
         for r in data.rows("places_extra.csv"):
             i = len(entries)
+            kind = "region" if r.get("kind") == "region" else "extra"
             entries.append(GeoEntry(r["name"], r["country"], r.get("admin1"), float(r["lat"]), float(r["lon"]),
-                                    0, None, "extra"))
+                                    0, None, kind))
             for n in [r["name"], *(r["aliases"] or "").split("|")]:
                 if n.strip():
                     add(n, i)
