@@ -60,6 +60,8 @@ def value(tok) -> Optional[int]:
     text = tok.text.lower().replace(",", "")
     if text in VAGUE:
         return None
+    if text == "one" and tok.i > 0 and tok.doc[tok.i - 1].lower_ == "no":
+        return 0  # "no one was killed": reported none
     if re.fullmatch(r"\d+", text):
         n = int(text)
     elif "-" in text and all(p in WORDS for p in text.split("-")):
@@ -138,7 +140,10 @@ def _figure_for(word) -> Optional[int]:
     if any(c.dep_ == "prep" and c.lower_ in ("since", "during", "throughout") for c in word.children):
         return None  # "450 killed since October": a running total, not this event's toll
     # "killing 61 people", "killed a commander", "61 people were killed", "wounding more than 150"
+    intransitive = word.lemma_.lower() in ("die", "dead", "perish", "death", "toll")
     for child in word.children:
+        if child.dep_ == "nsubj" and not intransitive:
+            continue  # "An airstrike killed 61 people": the subject is the attacker, not the toll
         if child.dep_ in ("dobj", "nsubjpass", "nsubj", "pobj", "attr") or (child.dep_ == "npadvmod"):
             if _is_number(child):
                 n = value(child)

@@ -1,0 +1,135 @@
+"""The gazetteer (names -> GeoNames entries) and the geoparser (toponyms resolved in context)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from eventwire import Document
+from eventwire.resolve.gazetteer import km, normalize, variants
+
+
+@pytest.fixture(scope="module")
+def gazetteer(pipeline):
+    return pipeline.gazetteer
+
+
+def toponyms(pipeline, text):
+    doc = Document(doc_id="t", text=text, date=dt.date(2024, 5, 15))
+    sdoc = pipeline.annotator(doc)
+    return {t.text: t for t in pipeline.geoparser(sdoc, pipeline.kb.find(sdoc))}
+
+
+@pytest.mark.parametrize("raw, key", [
+    ("Jabālyā", "jabalya"),
+    ("Bar'am", "baram"),
+    ("Kiryat  Shmona", "kiryat shmona"),
+    ("Khan-Younis", "khan younis"),
+    ("Ra\u2019s al-\u2018Ayn", "ras al ayn"),
+])
+def test_normalize(raw, key):
+    assert normalize(raw) == key
+
+
+def test_variants_know_articles_and_transliterations():
+    assert "qiryat shmona" in variants("kiryat shmona")
+    assert "khiam" in variants("al khiam")
+
+
+def test_km():
+    assert km(0, 0, 1, 0) == pytest.approx(111.19, abs=0.05)   # one degree of latitude
+    assert km(33.27, 35.19, 33.27, 35.19) == 0
+
+
+def test_tyre_is_in_lebanon(gazetteer):
+    found = gazetteer.lookup("Tyre")
+    assert found and {e.country for e in found} == {"LBN"}
+    assert km(found[0].lat, found[0].lon, 33.27, 35.20) < 5
+
+
+def test_jabalia_and_jabalya_are_one_place(gazetteer):
+    a, b = gazetteer.lookup("Jabalia"), gazetteer.lookup("Jabalya")
+    assert a and b
+    assert a[0].geonameid == b[0].geonameid
+    assert a[0].country == "PSE"
+
+
+@pytest.mark.parametrize("name", ["Kiryat Shmona", "Qiryat Shmona", "kiryat shmona"])
+def test_kiryat_shmona_is_found(gazetteer, name):
+    found = [e for e in gazetteer.lookup(name) if e.country == "ISR"]
+    assert found, name
+    assert km(found[0].lat, found[0].lon, 33.21, 35.57) < 5
+
+
+def test_ambiguous_name_lists_every_candidate(gazetteer):
+    countries = {e.country for e in gazetteer.lookup("Rafah")}
+    assert {"PSE", "EGY"} <= countries
+
+
+def test_country_entries(gazetteer):
+    lbn = gazetteer.country("LBN")
+    assert lbn.kind == "country" and lbn.name == "Lebanon"
+    assert 33 < lbn.lat < 35 and 35 < lbn.lon < 37   # the mean of its places lies inside Lebanon
+    assert gazetteer.country("XXX") is None
+    assert any(e.kind == "country" and e.country == "LBN" for e in gazetteer.lookup("Lebanon"))
+
+
+def test_region_names_with_and_without_suffix(gazetteer):
+    with_suffix = [e for e in gazetteer.lookup("Kandahar Province") if e.kind == "admin1"]
+    assert with_suffix and with_suffix[0].country == "AFG"
+    assert any(e.kind == "admin1" and e.country == "AFG" for e in gazetteer.lookup("Kandahar"))
+
+
+def test_unknown_name(gazetteer):
+    assert gazetteer.lookup("Xqzzvillezzq") == []
+
+
+# --- resolution in context ---------------------------------------------------------------------------
+
+def test_rafah_in_gaza_context_is_palestinian(pipeline):
+    found = toponyms(pipeline, "An Israeli airstrike hit a house in Rafah, in the southern Gaza Strip, on Tuesday.")
+    assert found["Rafah"].entry.country == "PSE"
+
+
+def test_rafah_in_egypt_context_is_egyptian(pipeline):
+    found = toponyms(pipeline, "Egyptian police in Rafah, a town in Egypt's North Sinai, arrested two smugglers.")
+    assert found["Rafah"].entry.country == "EGY"
+
+
+def test_tyre_in_context(pipeline):
+    found = toponyms(pipeline, "An Israeli strike near Tyre in southern Lebanon killed two Hezbollah fighters.")
+    assert found["Tyre"].entry.country == "LBN"
+    assert found["Tyre"].near is True
+    assert found["Tyre"].place().geo_precision == 2   # "near Tyre": ACLED precision 2
+
+
+@pytest.mark.parametrize("spelling", ["Jabalia", "Jabalya"])
+def test_jabalia_spellings_in_context(pipeline, spelling):
+    found = toponyms(pipeline, f"Israeli forces advanced in {spelling} in northern Gaza.")
+    assert found[spelling].entry.name == pipeline.gazetteer.lookup("Jabalya")[0].name
+    assert found[spelling].entry.country == "PSE"
+
+
+def test_kiryat_shmona_found_in_a_sentence(pipeline):
+    found = toponyms(pipeline, "Rockets hit Kiryat Shmona in northern Israel on Tuesday.")
+    assert found["Kiryat Shmona"].entry.country == "ISR"
+    assert found["Kiryat Shmona"].place().geo_precision == 1
+
+
+def test_actors_are_not_places(pipeline):
+    found = toponyms(pipeline, "Hezbollah fired rockets at northern Israel on Tuesday.")
+    assert "Hezbollah" not in found
+
+
+def test_event_location_in_rafah(extract):
+    [e] = [e for e in extract("An Israeli airstrike hit a house in Rafah, in the southern Gaza Strip, on Tuesday.")
+           if e.plover_type == "ASSAULT"]
+    assert e.location.country == "PSE"
+    assert e.location.mention == "Rafah"
+    assert e.location.geo_precision == 1
+    assert km(e.location.lat, e.location.lon, 31.29, 34.25) < 10
+
+
+def test_event_location_near_tyre(extract):
+    [e] = extract("An Israeli strike near Tyre in southern Lebanon killed two Hezbollah fighters on Wednesday.")
+    assert (e.location.name, e.location.country, e.location.geo_precision) == ("Tyre", "LBN", 2)
