@@ -100,19 +100,23 @@ def extract(pipeline):
 
 @pytest.fixture
 def cli_pipeline(pipeline, monkeypatch):
-    """Make the CLI use the shared pipeline (it calls `Pipeline(background=...)`)."""
+    """Make the CLI use the shared pipeline. The CLI calls `Pipeline(background=..., min_confidence=...)`:
+    those options are set on the shared pipeline for the call, and restored after the test."""
     import eventwire.cli
 
-    old = pipeline.background
+    saved = dict(vars(pipeline))
 
-    def factory(background: bool = False, **kwargs):
-        assert not kwargs, kwargs
-        pipeline.background = background
+    def factory(**options):
+        for name, value in options.items():
+            assert name in saved, f"the CLI passes an option the Pipeline does not have: {name}"
+            setattr(pipeline, name, value)
         return pipeline
 
     monkeypatch.setattr(eventwire.cli, "Pipeline", factory)
     yield pipeline
-    pipeline.background = old
+    for name in ("background", "min_confidence"):
+        if name in saved:
+            setattr(pipeline, name, saved[name])
 
 
 # --- the scorer and the gold files ---------------------------------------------------------------

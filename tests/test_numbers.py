@@ -82,21 +82,22 @@ def test_figures_of_two_acts_in_one_sentence(nlp, pipeline):
     assert figures(nlp, pipeline, TWO_ACTS, "arrested")[2] == {"arrested": 20}
 
 
-# --- known gaps (the code is wrong here; see the report) -------------------------------------------------
-
 def test_subject_of_kill_is_not_the_toll(nlp, pipeline):
+    """The active subject is the attacker: "An ... airstrike" is not one victim."""
     assert figures(nlp, pipeline, "An Israeli airstrike on Rafah killed at least 61 people on Wednesday.",
                    "killed")[0] == 61
 
+
+def test_no_one_killed_is_zero(nlp, pipeline):
+    assert figures(nlp, pipeline, "No one was killed in the attack.", "killed")[0] == 0
+
+
+# --- known gaps (the code is wrong here; see the report) -------------------------------------------------
 
 @pytest.mark.xfail(strict=True, reason="a hyphenated number word split by the tokenizer ('Twenty', '-', 'three') "
                                       "reads as 3")
 def test_hyphenated_number_words(nlp, pipeline):
     assert figures(nlp, pipeline, "Twenty-three soldiers were killed in the ambush.", "killed")[0] == 23
-
-
-def test_no_one_killed_is_zero(nlp, pipeline):
-    assert figures(nlp, pipeline, "No one was killed in the attack.", "killed")[0] == 0
 
 
 @pytest.mark.xfail(strict=True, reason="only the first of two victim groups is counted (49, not 49 + 15)")
