@@ -59,6 +59,14 @@ def spec_acled() -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="session")
+def spec_assault_modes() -> set[str]:
+    """The ASSAULT modes listed in the `plover_mode` row of EVENTS.md."""
+    row = next(line for line in _spec_text().splitlines() if line.startswith("| `plover_mode`"))
+    listed = re.sub(r"\([^)]*\)", "", row.split("ASSAULT:", 1)[1]).strip(" |")
+    return {m.strip() for m in listed.split(",")}
+
+
+@pytest.fixture(scope="session")
 def spec_actor_types() -> set[str]:
     para = next(line for line in _spec_text().splitlines() if line.startswith("Actor types follow"))
     return set(re.findall(r"`(\w+)`", para))

@@ -125,6 +125,13 @@ def test_extract_background_option(cli_pipeline, runner, tmp_path):
     assert e.background and e.event_date == dt.date(2023, 10, 8)
 
 
+def test_extract_min_confidence_option(cli_pipeline, runner, tmp_path):
+    path = write_plain(tmp_path / "mali.txt", "2024-05-15", MALI)
+    assert len(events_of(runner.invoke(app, ["extract", str(path), "--min-confidence", "0"]).stdout)) == 1
+    result = runner.invoke(app, ["extract", str(path), "--min-confidence", "1"])   # nothing is certain
+    assert result.exit_code == 0 and events_of(result.stdout) == []
+
+
 def test_extract_with_its_own_pipeline(runner, tmp_path, pipeline):
     """One run without the shared pipeline: the CLI builds a working one itself, with the same results."""
     assert eventwire.cli.Pipeline is eventwire.pipeline.Pipeline   # not the monkeypatched factory

@@ -229,6 +229,22 @@ def test_event_id_depends_on_the_document(extract):
     assert (a.doc_id, b.doc_id) == ("one", "two")
 
 
+def test_min_confidence_only_leaves_out_weak_candidates(pipeline, corpus):
+    docs = [doc for doc, _ in corpus]
+    default = pipeline.min_confidence
+    assert 0 < default < 1
+    kept = {e.event_id: e for d in docs for e in pipeline(d)}
+    pipeline.min_confidence = 0.0
+    try:
+        every = {e.event_id: e for d in docs for e in pipeline(d)}
+    finally:
+        pipeline.min_confidence = default
+    assert set(kept) <= set(every)
+    assert len(every) > len(kept)   # the dev set has weak candidates
+    assert all(e.confidence < default for i, e in every.items() if i not in kept)
+    assert all(e.confidence >= default for e in kept.values())
+
+
 # --- streaming -------------------------------------------------------------------------------------------
 
 def test_pipe_passes_failures_through(pipeline):

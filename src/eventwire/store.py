@@ -104,7 +104,7 @@ class Store:
                 counts["documents"] += 1
                 counts["events"] += len(events)
             self.con.execute("COMMIT")
-        except Exception:
+        except BaseException:  # Ctrl-C included: never leave a half batch visible
             self.con.execute("ROLLBACK")
             raise
         return counts
