@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 import sys
 import tempfile
@@ -145,9 +144,3 @@ def write(events: Iterable[Event], fmt: str, path: Optional[Path] = None) -> Non
         return
     with open(path, "w", encoding="utf-8", newline="") as fh:
         TEXT_WRITERS[fmt](events, fh)
-
-
-def to_string(events: Iterable[Event], fmt: str) -> str:
-    buf = io.StringIO()
-    TEXT_WRITERS[fmt](events, buf)
-    return buf.getvalue()

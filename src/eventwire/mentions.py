@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Iterator, Optional
+from typing import Optional
 
 from . import data
 
@@ -219,7 +219,3 @@ def assault_subtype(sub: Optional[str], mode: Optional[str], actor1, actor2) -> 
     if a2 in ("civilians", "person", "media") or mode in ("abduct",):
         return "Violence against civilians", "Attack"
     return "Battles", "Armed clash"
-
-
-def matches(finder: TriggerFinder, sent) -> Iterator[Match]:
-    yield from finder(sent)

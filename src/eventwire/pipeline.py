@@ -20,7 +20,7 @@ from .annotate import Annotator
 from .arguments import dates as dates_
 from .arguments import numbers
 from .arguments.actors import np_span, roles
-from .arguments.places import Geoparser, dateline, event_places
+from .arguments.places import Geoparser, Toponym, dateline, event_places
 from .arguments.sources import SPEECH, SourceTracker
 from .mentions import TriggerFinder
 from .merge import merge, span
@@ -178,7 +178,6 @@ def _fallback_place(sdoc, toponyms, home, gazetteer):
     if home:
         entry = gazetteer.country(home)
         if entry:
-            from .arguments.places import Toponym
             return Toponym(0, 0, entry.name, entry).place()
     return None
 

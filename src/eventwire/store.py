@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Iterable, Optional, Union
 
@@ -157,7 +156,3 @@ def _row(e: Event) -> list:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
-
-
-def dumps(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False)

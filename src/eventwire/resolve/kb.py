@@ -51,9 +51,6 @@ class Hit:
 
 
 class ActorKB:
-    def __init__(self):
-        pass
-
     @cached_property
     def countries(self) -> dict[str, dict]:
         return {r["iso3"]: r for r in data.rows("countries.csv")}
