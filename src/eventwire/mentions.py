@@ -151,7 +151,7 @@ class TriggerFinder:
         """False for negated, modal, planned, conditional, habitual and aggregate mentions."""
         tok = m.token
         governors = [tok]
-        if not m.is_verb and tok.head is not tok and tok.head.pos_ in ("VERB", "AUX"):
+        if not m.is_verb and tok.head.i != tok.i and tok.head.pos_ in ("VERB", "AUX"):
             governors.append(tok.head)
         for g in governors:
             for c in g.children:
@@ -172,7 +172,7 @@ class TriggerFinder:
                 return False
         if not m.is_verb and m.trigger.plover_type not in ("ASSAULT", "PROTEST", "COERCE"):
             gov = tok.head
-            if gov is tok or gov.lemma_.lower() not in HAPPEN:
+            if gov.i == tok.i or gov.lemma_.lower() not in HAPPEN:
                 return False  # "calls for a ceasefire", "truce talks": the act is not reported
         if not m.is_verb and tok.dep_ == "pobj" and tok.head.lower_ == "of" and (
                 tok.head.head.lemma_.lower() in OF_HEADS):

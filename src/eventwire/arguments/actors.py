@@ -57,7 +57,7 @@ def _subject_of(verb, depth: int = 0):
     subjpass = _child(verb, "nsubjpass")
     if subjpass is not None:
         return subjpass, True
-    if depth < 3 and verb.dep_ in ("conj", "xcomp", "advcl", "ccomp") and verb.head is not verb:
+    if depth < 3 and verb.dep_ in ("conj", "xcomp", "advcl", "ccomp") and verb.head.i != verb.i:
         return _subject_of(verb.head, depth + 1)
     return None, False
 
