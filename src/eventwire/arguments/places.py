@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Optional
 
+from ..annotate import Index, entities
 from ..records import Place
 from ..resolve.gazetteer import ADMIN_SUFFIX, Gazetteer, GeoEntry, km, normalize
 from ..resolve.kb import Hit
@@ -51,7 +52,7 @@ class Geoparser:
         actor_tokens = {i for h in hits if h.entry.kind != "country" for i in range(h.start, h.end)}
         weights = Counter(h.entry.country for h in hits if h.entry.kind == "country")
         spans = []
-        for ent in sdoc.ents:
+        for ent in entities(sdoc):
             if any(i in actor_tokens for i in range(ent.start, ent.end)):
                 continue
             if ent.label_ in ("GPE", "LOC", "FAC"):
@@ -127,10 +128,12 @@ def _clean(ent) -> str:
     return text
 
 
-def event_places(trigger, toponyms: list[Toponym]) -> list[Toponym]:
-    """The toponyms of the trigger's sentence, the ones tied to the trigger first, most precise first."""
-    sent = trigger.sent
-    here = [t for t in toponyms if sent.start <= t.start < sent.end]
+def event_places(trigger, toponyms: "Index[Toponym] | list[Toponym]", sent=None) -> list[Toponym]:
+    """The toponyms of the trigger's sentence, the ones tied to the trigger first, most precise first.
+    `toponyms` are the document's, best given as an `Index` built once."""
+    sent = sent if sent is not None else trigger.sent
+    index = toponyms if isinstance(toponyms, Index) else Index(toponyms)
+    here = index.within(sent.start, sent.end)
     if not here:
         return []
     anchors = {trigger.i, trigger.head.i}

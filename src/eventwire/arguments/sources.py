@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Optional
 
+from ..annotate import entities
+
 SPEECH = {"say", "report", "tell", "announce", "claim", "confirm", "state", "add", "write", "post",
           "tweet", "quote", "cite", "allege", "note", "declare", "insist", "explain", "acknowledge"}
 ANAPHORIC = {"he", "she", "it", "they", "we", "i", "you", "report", "statement", "source", "sources",
@@ -31,7 +33,7 @@ def speakers(sent) -> list[tuple[str, bool]]:
         if not text or not _can_speak(root):
             continue
         anaphoric = root.lower_ in ANAPHORIC and not any(e.label_ in ("ORG", "PERSON", "NORP", "GPE")
-                                                         for e in root.doc[root.left_edge.i: root.right_edge.i + 1].ents)
+                                                         for e in entities(root.doc[root.left_edge.i: root.right_edge.i + 1]))
         result.append((text, anaphoric))
     return result
 
@@ -48,7 +50,7 @@ def _can_speak(root) -> bool:
     if root.pos_ == "PRON":
         return True
     phrase = root.doc[root.left_edge.i: root.i + 1]
-    if any(e.label_ in ("ORG", "PERSON", "NORP", "GPE") for e in phrase.ents):
+    if any(e.label_ in ("ORG", "PERSON", "NORP", "GPE") for e in entities(phrase)):
         return True
     return root.lemma_.lower() in SPEAKER_NOUNS or root.lower_ in SPEAKER_NOUNS
 

@@ -33,3 +33,15 @@ def admin1() -> dict[str, tuple[str, str]]:
         if len(parts) >= 3:
             out[parts[0]] = (parts[1], parts[2])
     return out
+
+
+@cache
+def fingerprint() -> str:
+    """A hash of every data file: lexicons, KB and gazetteer supplements change what is extracted."""
+    import hashlib
+
+    h = hashlib.sha1()
+    for entry in sorted(resources.files(__package__).iterdir(), key=lambda e: e.name):
+        if entry.name.endswith((".csv", ".jsonl", ".tsv")):
+            h.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    return h.hexdigest()[:12]

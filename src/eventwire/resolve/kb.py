@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Optional
 
 from .. import data
+from ..annotate import Index, entities
 from ..records import Actor
 
 # How an agent kind names an actor of a country, and its ACLED actor type.
@@ -133,13 +134,14 @@ class ActorKB:
                 return kind
         return self.agents.get(text) or self.agents.get(lemma)
 
-    def actor(self, span, hits: list[Hit], plover_type: str, default_country: Optional[str] = None
-              ) -> Optional[Actor]:
-        """Name the actor that the noun phrase `span` denotes, or None if it names no actor."""
-        inside = [h for h in hits if h.start >= span.start and h.end <= span.end]
+    def actor(self, span, hits: "Index[Hit] | list[Hit]", plover_type: str,
+              default_country: Optional[str] = None) -> Optional[Actor]:
+        """Name the actor that the noun phrase `span` denotes, or None if it names no actor.
+        `hits` are the document's KB hits (`find`), best given as an `Index` built once."""
+        inside = (hits if isinstance(hits, Index) else Index(hits)).within(span.start, span.end)
         mention = _trim(span)
         covered = {i for h in inside for i in range(h.start, h.end)}
-        person = next((e for e in span.ents if e.label_ == "PERSON" and e.start not in covered), None)
+        person = next((e for e in entities(span) if e.label_ == "PERSON" and e.start not in covered), None)
         groups = [h.entry for h in inside if h.entry.kind not in ("country", "media", "person")]
         persons = [h.entry for h in inside if h.entry.kind == "person"]
         country = next((h.entry.country for h in inside if h.entry.kind == "country"), None)
@@ -176,7 +178,7 @@ class ActorKB:
                 return Actor(name=mention, mention=mention, type=atype)
             name = template.format(country=self.country_name(c)) if c else mention
             return Actor(name=name, mention=mention, country=c, type=atype)
-        ent = next((e for e in span.ents if e.label_ in ("ORG", "NORP")), None)
+        ent = next((e for e in entities(span) if e.label_ in ("ORG", "NORP")), None)
         if ent is not None:
             return Actor(name=ent.text, mention=mention, type="other")
         return None
