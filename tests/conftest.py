@@ -122,7 +122,7 @@ def cli_pipeline(pipeline, monkeypatch):
 
     monkeypatch.setattr(eventwire.cli, "Pipeline", factory)
     yield pipeline
-    for name in ("background", "min_confidence"):
+    for name in ("background", "min_confidence", "doc_timeout", "max_chars"):
         if name in saved:
             setattr(pipeline, name, saved[name])
 

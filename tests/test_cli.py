@@ -66,7 +66,7 @@ def test_extract_stdin_text(cli_pipeline, runner):
     result = runner.invoke(app, ["extract", "-"], input=" date 2024-05-15 " + MALI)
     assert result.exit_code == 0, result.stderr
     [e] = events_of(result.stdout)
-    assert e.doc_id == "stdin" and e.fatalities == 12
+    assert e.doc_id.startswith("stdin-") and e.fatalities == 12
 
 
 def test_extract_stdin_jsonl(cli_pipeline, runner):
@@ -147,7 +147,9 @@ def test_extract_with_its_own_pipeline(runner, tmp_path, pipeline):
 def test_ingest_stores_every_document(db, folder):
     with Store(db) as store:
         assert store.count("documents") == len(NEWS) + 1
-        assert {e.doc_id for e in store.events()} == set(NEWS) | {"recall"}
+        # a file's doc_id is its path under the folder given, without the suffix
+        expected = {("sub/" if i % 2 else "") + name for i, name in enumerate(NEWS)} | {"recall"}
+        assert {e.doc_id for e in store.events()} == expected
         assert store.count("failures") == 0
 
 

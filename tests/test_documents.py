@@ -3,6 +3,7 @@ never stops on one bad input."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import sys
@@ -110,7 +111,7 @@ def test_folder_is_read_recursively(tmp_path):
     (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
     items = read(tmp_path)
     assert all(isinstance(i, Document) for i in items), items
-    assert sorted(i.doc_id for i in items) == ["deep", "from-jsonl", "top"]
+    assert sorted(i.doc_id for i in items) == ["2024/05/deep", "from-jsonl", "top"]
 
 
 def test_folder_keeps_failures_of_its_files(tmp_path):
@@ -278,7 +279,7 @@ class _Stdin:
 
 
 @pytest.mark.parametrize("data, ids", [
-    ((" date 2024-05-15 " + BODY).encode(), ["stdin"]),
+    ((" date 2024-05-15 " + BODY).encode(), ["stdin-" + hashlib.sha1((" date 2024-05-15 " + BODY).encode()).hexdigest()[:12]]),
     ((json.dumps({"doc_id": "j1", "date": "2024-05-15", "text": BODY}) + "\n"
       + json.dumps({"id": "j2", "date": "2024-05-15", "text": BODY}) + "\n").encode(), ["j1", "j2"]),
 ])

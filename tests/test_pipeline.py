@@ -269,7 +269,7 @@ def test_workers_give_the_same_events(pipeline):
 
 
 def test_extract_api(pipeline, monkeypatch, tmp_path):
-    monkeypatch.setattr(eventwire, "default_pipeline", lambda background=False: pipeline)
+    monkeypatch.setattr(eventwire, "default_pipeline", lambda *options: pipeline)
     path = write_plain(tmp_path / "mali.txt", "2024-05-15",
                        "Militants killed 12 villagers in the Mopti region of Mali on Tuesday, the army said.")
     [e] = eventwire.extract(path)

@@ -13,25 +13,35 @@ import typer
 from rich.console import Console
 
 from . import documents, export
-from .errors import EventwireError
+from .errors import EventwireError, InputError
+from .pipeline import DOC_TIMEOUT as DOC_TIMEOUT_S
 from .pipeline import Pipeline, default_workers
 from .records import Event, Failure
-from .store import DEFAULT_DB, Store
+from .store import COUNTS, DEFAULT_DB, Store
 
 app = typer.Typer(
     help="eventwire: turn dated news articles into a geocoded, source-attributed database of political "
          "events (PLOVER types, ACLED sub-types, actors, place, date, fatalities, sources, evidence).\n\n"
-         "Inputs: plain-text articles beginning ' date YYYY-MM-DD ', folders of them, JSON Lines or CSV "
-         "files of documents (doc_id, date, text), HTML pages, or - for standard input.",
+         "Inputs: plain-text articles beginning ' date YYYY-MM-DD ' (or any text with --date), folders of "
+         "them, JSON Lines, JSON or CSV files of documents (doc_id, date, text), HTML pages, RSS/Atom "
+         "feeds, or - for standard input. English only: other languages are skipped and said.\n\n"
+         "Bad inputs never stop a batch: each is reported on one line and, by ingest, kept in the "
+         "store ('eventwire failures'); exit status 1 when any input failed, 2 for a usage error.",
     no_args_is_help=True, add_completion=False, rich_markup_mode=None)
 err = Console(stderr=True)
 
 INPUTS = typer.Argument(..., help="Files, folders (read recursively) or - for standard input.")
-WORKERS = typer.Option(1, "--workers", "-w", min=1, help="Processes to extract with (0 or less: all cores).")
+WORKERS = typer.Option(1, "--workers", "-w", min=0, help="Processes to extract with (0: all cores).")
 BACKGROUND = typer.Option(False, "--background/--no-background",
                           help="Also keep events the article only recalls (older than a week before publication).")
 MIN_CONF = typer.Option(0.3, "--min-confidence", min=0.0, max=1.0,
                         help="Leave out events below this confidence (0 keeps every candidate).")
+DATE = typer.Option(None, "--date", formats=["%Y-%m-%d"],
+                    help="Publication date (YYYY-MM-DD) of inputs that carry none: plain text without a "
+                         "' date ' line, rows without a date, undated pages. Never guessed.")
+DOC_TIMEOUT = typer.Option(DOC_TIMEOUT_S, "--doc-timeout", min=0.0, metavar="SECONDS",
+                           help="Time budget per document; one over it is reported as failed and the batch "
+                                "goes on (0: no budget).")
 DB = typer.Option(Path(DEFAULT_DB), "--db", help="The DuckDB store file (created if missing).")
 
 
@@ -60,12 +70,16 @@ def _progress(items: Iterable, label: str) -> Iterator:
 
 
 def _report(failure: Failure):
-    err.print(f"[red]error:[/red] {failure.input}: {failure.reason}", highlight=False, soft_wrap=True)
+    label = "[yellow]skipped:[/yellow]" if failure.kind == "skipped" else "[red]error:[/red]"
+    err.print(f"{label} {failure.input}: {failure.reason}", highlight=False, soft_wrap=True)
 
 
-def _results(inputs: List[str], workers: int, background: bool, min_confidence: float, skip=None):
-    pipeline = Pipeline(background=background, min_confidence=min_confidence)
-    items = documents.read(inputs)
+def _pipeline(background: bool, min_confidence: float, doc_timeout: float) -> Pipeline:
+    return Pipeline(background=background, min_confidence=min_confidence, doc_timeout=doc_timeout)
+
+
+def _results(pipeline: Pipeline, inputs: List[str], workers: int, date: Optional[dt.datetime], skip=None):
+    items = documents.read(inputs, date=date.date() if date else None)
     if skip is not None:
         items = (i for i in items if isinstance(i, Failure) or not skip(i))
     n = workers if workers > 0 else default_workers()
@@ -80,6 +94,8 @@ def extract(
     workers: int = WORKERS,
     background: bool = BACKGROUND,
     min_confidence: float = MIN_CONF,
+    date: Optional[dt.datetime] = DATE,
+    doc_timeout: float = DOC_TIMEOUT,
 ):
     """Extract event records from documents, without a database.
 
@@ -88,24 +104,25 @@ def extract(
         eventwire extract examples/ --format table
 
         eventwire extract articles.jsonl -o events.jsonl
+
+        eventwire extract notes.txt --date 2024-05-15
     """
-    if fmt not in ("jsonl", "csv", "table"):
-        err.print(f"[red]error:[/red] unknown format {fmt!r}; use jsonl, csv or table")
-        raise typer.Exit(2)
-    failures = 0
+    failed = 0
     events: list[Event] = []
     with _errors():
-        for item, evs in _results(inputs, workers, background, min_confidence):
+        export.check(fmt, output, formats=("jsonl", "csv", "table"))
+        pipeline = _pipeline(background, min_confidence, doc_timeout)
+        for item, evs in _results(pipeline, inputs, workers, date):
             if isinstance(item, Failure):
-                failures += 1
+                failed += item.kind == "failed"
                 _report(item)
             events.extend(evs)
         if fmt == "table":
             _table(events)
         else:
             export.write(events, fmt, output)
-    if failures:
-        err.print(f"{failures} input(s) failed; the others were extracted")
+    if failed:
+        err.print(f"{failed} input(s) failed; the others were extracted")
         raise typer.Exit(1)
 
 
@@ -118,36 +135,45 @@ def ingest(
                                     help="Keep recalled (background) events too; queries can leave them out."),
     batch: int = typer.Option(32, "--batch", min=1, help="Documents per transaction."),
     min_confidence: float = MIN_CONF,
+    date: Optional[dt.datetime] = DATE,
+    doc_timeout: float = DOC_TIMEOUT,
+    reprocess: bool = typer.Option(False, "--reprocess", help="Extract again even documents stored unchanged."),
 ):
     """Extract documents and store documents, events and failures in the DuckDB store.
 
-    A document stored before with the same content is skipped, so re-ingesting adds nothing.
-    Each batch is one transaction: an interrupted run keeps every finished batch.
+    A document stored before with the same doc_id and content, by the same eventwire version and data
+    files and with the same --background and --min-confidence, is skipped (--reprocess extracts it
+    again); a changed one replaces its events. Each batch is one transaction, and the store is opened
+    only to commit it: an interrupted run keeps every finished batch, and 'eventwire events' can read
+    the store meanwhile.
 
     Example:
 
         eventwire ingest examples/ --db events.duckdb
     """
-    totals = {"documents": 0, "events": 0, "failures": 0, "unchanged": 0}
-    with _errors(), Store(db) as store:
-        seen = []
+    totals = dict.fromkeys(COUNTS, 0)
+    with _errors():
+        store = Store(db)
+        pipeline = _pipeline(background, min_confidence, doc_timeout)
+        key = pipeline.extraction
+        stored = {} if reprocess else store.stored()
 
         def skip(doc):
-            if store.known(doc):
-                seen.append(doc.doc_id)
+            if stored.get(doc.doc_id) == (doc.content_hash, key):
+                totals["unchanged"] += 1
                 return True
             return False
 
-        results = iter(_results(inputs, workers, background, min_confidence, skip=skip))
+        results = iter(_results(pipeline, inputs, workers, date, skip=skip))
         while chunk := list(islice(results, batch)):
             for item, _ in chunk:
                 if isinstance(item, Failure):
                     _report(item)
-            for k, v in store.add(chunk).items():
+            for k, v in store.add(chunk, extraction=key).items():
                 totals[k] += v
-        totals["unchanged"] += len(seen)
     err.print(f"stored {totals['documents']} document(s) and {totals['events']} event(s) in {db}; "
-              f"{totals['unchanged']} unchanged, {totals['failures']} failed", highlight=False)
+              f"{totals['unchanged']} unchanged, {totals['skipped']} skipped, {totals['failures']} failed",
+              highlight=False)
     if totals["failures"]:
         raise typer.Exit(1)
 
@@ -161,7 +187,7 @@ def events(
     plover_type: Optional[str] = typer.Option(None, "--type", help="PLOVER type, e.g. ASSAULT."),
     actor: Optional[str] = typer.Option(None, help="Part of an actor's name or mention, e.g. Hezbollah."),
     background: bool = typer.Option(False, "--background/--no-background", help="Include recalled events."),
-    limit: Optional[int] = typer.Option(None, help="At most this many."),
+    limit: Optional[int] = typer.Option(None, min=0, help="At most this many (default: all)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, jsonl or csv."),
 ):
     """Query the stored events.
@@ -169,8 +195,11 @@ def events(
     Example:
 
         eventwire events --country LBN --type ASSAULT --since 2024-05-01
+
+    While an ingest runs, this waits (up to 30 s) for the batch being committed, then reads.
     """
     with _errors():
+        export.check(fmt, None, formats=("table", "jsonl", "csv"))
         if not db.exists():
             raise EventwireError(f"no store at {db}; create it with 'eventwire ingest INPUT --db {db}'")
         with Store(db) as store:
@@ -200,6 +229,7 @@ def export_(
         eventwire export --format acled-csv -o events.csv
     """
     with _errors():
+        export.check(fmt, output)
         if not db.exists():
             raise EventwireError(f"no store at {db}; create it with 'eventwire ingest INPUT --db {db}'")
         with Store(db) as store:
@@ -207,6 +237,43 @@ def export_(
         export.write(found, fmt, output)
     if output:
         err.print(f"wrote {len(found)} event(s) to {output}", highlight=False)
+
+
+@app.command()
+def failures(
+    db: Path = DB,
+    kind: Optional[str] = typer.Option(None, "--kind", help="Only 'failed' or only 'skipped' inputs."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or jsonl."),
+):
+    """List the inputs that failed (unreadable, unparsable, over the time budget) or were skipped
+    (a language eventwire does not read, the same document twice), with the reason. A row goes away
+    once the same input is ingested successfully.
+
+    Example:
+
+        eventwire failures --db events.duckdb --kind failed
+    """
+    with _errors():
+        if kind not in (None, "failed", "skipped"):
+            raise InputError(f"unknown --kind {kind!r}; use failed or skipped")
+        if fmt not in ("table", "jsonl"):
+            raise InputError(f"unknown format {fmt!r}; use table or jsonl")
+        if not db.exists():
+            raise EventwireError(f"no store at {db}; create it with 'eventwire ingest INPUT --db {db}'")
+        found = Store(db).failures(kind)
+    if fmt == "jsonl":
+        for f in found:
+            print(f.model_dump_json())
+        return
+    from rich.table import Table
+
+    table = Table()
+    for col in ("input", "kind", "reason", "time"):
+        table.add_column(col, overflow="fold")
+    for f in found:
+        table.add_row(f.input, f.kind, f.reason, f.time.strftime("%Y-%m-%d %H:%M:%S"))
+    (Console() if sys.stdout.isatty() else Console(width=200)).print(table)
+    err.print(f"{len(found)} failure(s)")
 
 
 def _table(found: list[Event]):

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
 from typing import Callable, Iterable, Optional, TextIO
 
-from .errors import EventwireError
+from .errors import InputError
 from .records import Event
 
 TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
@@ -130,15 +131,32 @@ TEXT_WRITERS: dict[str, Callable[[Iterable[Event], TextIO], None]] = {
 FORMATS = tuple(TEXT_WRITERS) + ("parquet",)
 
 
+def check(fmt: str, path: Optional[Path] = None, formats: Iterable[str] = FORMATS) -> None:
+    """Raise InputError now, before any work, if `fmt` is unknown or `path` cannot be written."""
+    formats = tuple(formats)
+    if fmt not in formats:
+        raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(formats)}")
+    if fmt == "parquet" and path is None:
+        raise InputError("parquet is a binary format: give an output file with --output FILE.parquet")
+    if path is None:
+        return
+    path = Path(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise InputError(f"--output {path} is a folder; give a file name, e.g. {path / ('events.' + fmt)}")
+    if not parent.is_dir():
+        raise InputError(f"cannot write {path}: the folder {parent} does not exist; create it first "
+                         f"(mkdir -p {parent})")
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise InputError(f"cannot write {path}: permission denied")
+
+
 def write(events: Iterable[Event], fmt: str, path: Optional[Path] = None) -> None:
     """Write events in format `fmt` to `path`, or to standard output when `path` is None."""
+    check(fmt, path)
     if fmt == "parquet":
-        if path is None:
-            raise EventwireError("parquet is a binary format: give an output file with --output FILE.parquet")
         _parquet(events, path)
         return
-    if fmt not in TEXT_WRITERS:
-        raise EventwireError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if path is None:
         TEXT_WRITERS[fmt](events, sys.stdout)
         return
