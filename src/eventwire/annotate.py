@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from functools import cached_property
-from typing import Generic, Iterable, Iterator, Sequence, TypeVar
+from typing import Generic, Sequence, TypeVar
 
 from .documents import DATE_PREFIX
 from .errors import ModelError
@@ -95,10 +95,6 @@ class Annotator:
         doc = Doc.from_docs([self.nlp(piece) for piece in pieces], ensure_whitespace=False)
         assert doc.text == text, "chunked annotation must keep the text as it was"
         return doc
-
-    def pipe(self, documents: Iterable[Document]) -> Iterator[tuple]:
-        for document in documents:
-            yield document, self(document)
 
 
 class Index(Generic[T]):

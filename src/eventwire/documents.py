@@ -44,7 +44,9 @@ KNOWN_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES | CSV_SUFFIXES |
 OPTIONAL_FIELDS = ("title", "url", "source", "language")
 # An HTML page's text is an article only if it has prose: enough words, and a line that reads as a sentence.
 MIN_ARTICLE_WORDS = 15
-SENTENCE_LINE = re.compile(r"(?:\w+\W+){6,}\w+.*[.!?\"'”’)]\s*$")
+SENTENCE_END = tuple(".!?\"'”’)")
+SENTENCE_WORDS = 7
+SURROGATE = re.compile("[\ud800-\udfff]")
 UNDATED = "give the publication date with --date YYYY-MM-DD (or date= in Python)"
 
 
@@ -76,6 +78,11 @@ def unique(items: Iterable[Item]) -> Iterator[Item]:
     for item in items:
         if isinstance(item, Document):
             where = item.input or item.doc_id
+            if any(SURROGATE.search(v) for v in (item.doc_id, item.text, item.title or "")):
+                yield Failure(input=where, doc_id=item.doc_id.encode("utf-8", "replace").decode(),
+                              reason="invalid character in the text: a lone UTF-16 surrogate (such as the JSON "
+                                     "escape \\ud800); fix the encoding of the source")
+                continue
             if item.doc_id in seen:
                 first_hash, first_input = seen[item.doc_id]
                 if first_hash == item.content_hash:
@@ -313,7 +320,8 @@ def is_article(body: Optional[str]) -> bool:
     """Prose, not a menu: enough words, and at least one line that reads as a sentence."""
     if not body or len(body.split()) < MIN_ARTICLE_WORDS:
         return False
-    return any(SENTENCE_LINE.search(line) for line in body.splitlines())
+    return any(len(line.split()) >= SENTENCE_WORDS and line.rstrip().endswith(SENTENCE_END)
+               for line in body.splitlines())
 
 
 def parse_feed(text: str, source: str, name: str, date: Optional[dt.date] = None) -> Iterator[Item]:
@@ -322,30 +330,42 @@ def parse_feed(text: str, source: str, name: str, date: Optional[dt.date] = None
     item's id or link, so a refreshed feed gives its old items the same ids."""
     import feedparser  # imported here: only feeds pay for it
 
-    feed = feedparser.parse(text)
+    try:
+        feed = feedparser.parse(text)
+    except Exception as exc:  # feedparser raises on some character references and encodings
+        yield Failure(input=source, reason=f"cannot parse the feed ({type(exc).__name__}: {exc})")
+        return
     if not feed.entries:
         reason = f"no items in the feed ({feed.bozo_exception})" if feed.get("bozo") else "no items in the feed"
         yield Failure(input=source, reason=reason)
         return
     site = feed.feed.get("title") or None
     for n, entry in enumerate(feed.entries, 1):
-        key = entry.get("id") or entry.get("link") or entry.get("title") or str(n)
-        doc_id = f"{name}/{hashlib.sha1(key.encode()).hexdigest()[:12]}"
-        where = f"{source}[{n}]"
-        parts = [entry.get("content", [{}])[0].get("value") if entry.get("content") else None, entry.get("summary")]
-        body = _html_text(next((p for p in parts if p and p.strip()), ""))
-        title = _html_text(entry.get("title") or "")
-        if not body and not title:
-            yield Failure(input=where, doc_id=doc_id, reason="feed item without title, content or summary")
-            continue
-        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        try:
+            yield _feed_item(entry, n, source, name, site, date)
+        except Exception as exc:  # an odd item is that item's failure, not the feed's
+            yield Failure(input=f"{source}[{n}]", reason=f"cannot read the feed item ({type(exc).__name__}: {exc})")
+
+
+def _feed_item(entry, n: int, source: str, name: str, site: Optional[str], date: Optional[dt.date]) -> Item:
+    key = entry.get("id") or entry.get("link") or entry.get("title") or str(n)
+    doc_id = f"{name}/{hashlib.sha1(key.encode('utf-8', 'replace')).hexdigest()[:12]}"
+    where = f"{source}[{n}]"
+    parts = [entry.get("content", [{}])[0].get("value") if entry.get("content") else None, entry.get("summary")]
+    body = _html_text(next((p for p in parts if p and p.strip()), ""))
+    title = _html_text(entry.get("title") or "")
+    if not body and not title:
+        return Failure(input=where, doc_id=doc_id, reason="feed item without title, content or summary")
+    stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+    try:
         published = dt.date(*stamp[:3]) if stamp else date
-        if published is None:
-            yield Failure(input=where, doc_id=doc_id, reason=f"feed item without a published or updated date; {UNDATED}")
-            continue
-        text = f"{title}\n\n{body}" if title and body and not body.startswith(title) else (body or title)
-        yield Document(doc_id=doc_id, text=text, date=published, title=title or None,
-                       url=entry.get("link") or None, source=site, input=where)
+    except (TypeError, ValueError):
+        published = date
+    if published is None:
+        return Failure(input=where, doc_id=doc_id, reason=f"feed item without a valid published or updated date; {UNDATED}")
+    text = f"{title}\n\n{body}" if title and body and not body.startswith(title) else (body or title)
+    return Document(doc_id=doc_id, text=text, date=published, title=title or None,
+                    url=entry.get("link") or None, source=site, input=where)
 
 
 def _html_text(fragment: str) -> str:

@@ -1,12 +1,14 @@
 """The pipeline, a straight line:
 
-    read documents -> annotate (spaCy) -> find event mentions -> fill their arguments
-    (actors, place, date, numbers, sources) -> resolve (actor KB, gazetteer) -> merge -> Event records
+    read documents -> identify the language -> annotate (spaCy) -> find event mentions -> fill their
+    arguments (actors, place, date, numbers, sources) -> resolve (actor KB, gazetteer) -> merge -> Events
 
-`Pipeline()(document) -> list[Event]` does one document; `Pipeline().pipe(items)` streams
-Documents and Failures (from documents.read) and yields `(item, events)` pairs, with a Failure in
-place of the item when extraction itself fails, so that a batch never stops on one bad input.
-Models and tables load once, on first use; `workers > 1` forks worker processes after loading.
+`Pipeline()(document) -> list[Event]` does one document; `Pipeline().process(item)` does one item of
+a batch and never raises: a document that cannot be extracted (over the length limit, in another
+language, over its time budget, or failing) comes back as a Failure. `Pipeline().pipe(items)`
+streams Documents and Failures (from documents.read) as `(item, events)` pairs, in input order.
+Models and tables load once, on first use; `workers > 1` forks worker processes after loading,
+and each worker keeps the same time budget per document.
 """
 from __future__ import annotations
 

@@ -53,7 +53,7 @@ class Document(Record):
     @property
     def content_hash(self) -> str:
         """sha1 of what extraction depends on: same hash, same events."""
-        return hashlib.sha1(f"{self.doc_id}\x00{self.date}\x00{self.text}".encode()).hexdigest()
+        return hashlib.sha1(f"{self.doc_id}\x00{self.date}\x00{self.text}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class Failure(Record):
