@@ -118,7 +118,6 @@ def test_ingest_killed_mid_run_keeps_whole_batches_and_resumes(tmp_path):
                 clean.communicate(timeout=30)
         if killed:
             break
-    print("DIAG", n, seen)
     assert killed, "every ingest finished before it could be killed mid-run"
 
     # The store opens, holds whole batches only, and every stored document has all its events.

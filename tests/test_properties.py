@@ -6,8 +6,8 @@ invalid UTF-8, empty inputs, very long lines, malformed JSON Lines, broken CSV, 
 and RSS/Atom-ish XML yields only Documents (non-empty text, a date) and Failures (a reason, naming
 the source); a bad input between two good files never costs the good ones. Extraction:
 `Pipeline.process` on word salads and arbitrary unicode never raises, returns (Document, [Event])
-or (Failure, []), and finishes within the document budget. Tests marked xfail(strict=True) pin
-bugs found by these properties; they start passing (and so failing as XPASS) once fixed.
+or (Failure, []), and finishes within the document budget. The regression tests pin the bugs these
+properties found first (feed character references and dates, JSON-escaped lone surrogates).
 
 The default ("ci") profile is bounded and derandomized (about 40 examples per reader property, 20
 per extraction property; well under a minute). The long version, e.g. overnight:
@@ -151,6 +151,8 @@ jsonl_line = st.one_of(
     st.integers(1, 3000).map(lambda d: "[" * d + "]" * d),
     st.integers(1, 3000).map(lambda d: '{"a": ' * d + "1" + "}" * d),
     st.integers(1, 3000).map(lambda d: '{"doc_id": "x", "text": ' + "[" * d),
+    st.builds(lambda o, c: _dumps(o).replace('"text": "', f'"text": "\\u{c:04x} '), good_objects,  # lone surrogates
+              st.integers(0xD800, 0xDFFF)),
 )
 jsonl_bytes = st.builds(lambda lines, sep, p: (p + sep.join(lines)).encode("utf-8"), st.lists(jsonl_line, max_size=8),
                         st.sampled_from(["\n", "\r\n", "\n\n", "\r"]), st.sampled_from(["", "\ufeff", "  \n"]))
@@ -204,7 +206,7 @@ def csv_bytes(draw):
 
 TAGS = ["div", "span", "p", "article", "section", "table", "td", "ul", "li", "b", "main", "font", "a"]
 SOUP = ["<div>", "</div>", "<p>", "</p>", "<b>", "<i></b>", "<script>", "</script>", "<style>", "<!--", "-->", "<![CDATA[",
-        "]]>", "<br/>", "<img src=x onerror=1>", "<a href='", "&amp;", "&nbsp;", "&#0;", "&#x1F600;", "&bogus;", "&",
+        "]]>", "<br/>", "<img src=x onerror=1>", "<a href='", "&amp;", "&nbsp;", "&#0;", "&#x1F600;", "&#xD800;", "&#x110000;", "&bogus;", "&",
         "<", "</", "<<>>", "<html>", "<head>", "</head>", "<body>", "<title>", "<meta charset='latin-1'>",
         '<meta name="date" content="2024-05-15">', '<meta property="article:published_time" content="2024-13-99">',
         "<!DOCTYPE html>", "<?xml version='1.0'?>", "<table><tr><td>", "<svg><math>", "<template>", "<noscript>"]
@@ -230,16 +232,17 @@ def html_bytes(draw):
 # --- strategies: RSS / Atom ----------------------------------------------------------------------------
 
 FEED_TEXT = PROSE + ["", " ", "<p>Police said</p>", "&lt;p&gt;escaped &amp; twice&lt;/p&gt;", "<![CDATA[<b>Killed</b> 3]]>",
-                     "&amp;", "&bogus;", "&#0;", "&#x1F600;", "&#65;", "]]>", "<", "<b>", "</item>", "<item>"]
+                     "&amp;", "&bogus;", "&#0;", "&#x1F600;", "&#65;", "&#xD800;", "&#x110000;", "&#99999999999;", "]]>", "<",
+                     "<b>", "</item>", "<item>"]
 feed_text = st.one_of(st.sampled_from(FEED_TEXT), unicode_text, st.builds(lambda a, b: a + b, prose, unicode_text))
-# Dates from the year 1000 on: year 0 and negative years are a known bug (test_feed_year_zero_dates).
 FEED_DATES = ["Wed, 15 May 2024 10:00:00 GMT", "2024-05-15T10:00:00Z", "2024-05-15", "15 May 2024", "yesterday", "",
               "Tue, 31 Feb 2024 25:61:61 +9999", "2024-02-30", "9999-12-31T23:59:59-12:00", "Fri, 31 Dec 9999 23:59:59 -1200",
+              "0000-00-00", "0000-01-01T00:00:00Z", "0001-01-01T00:00:00+01:00",
               "1000-01-01T00:00:00+14:00", "2024-05-15T10:00:00+25:00", "Mon, 15 May 2024", "2024-W20-3", "20240515"]
 feed_dates = st.one_of(
     st.sampled_from(FEED_DATES),
-    st.datetimes(min_value=dt.datetime(1000, 1, 2)).map(lambda d: d.strftime("%a, %d %b %Y %H:%M:%S +0000")),
-    st.datetimes(min_value=dt.datetime(1000, 1, 2)).map(lambda d: d.isoformat() + "Z"),
+    st.datetimes().map(lambda d: d.strftime("%a, %d %b %Y %H:%M:%S +0000")),
+    st.builds(lambda d, tz: d.isoformat() + tz, st.datetimes(), st.sampled_from(["Z", "+14:00", "-12:00"])),
 )
 
 
@@ -399,41 +402,46 @@ def test_bad_input_between_two_good_files(tmp_path, data, suffix):
     assert isinstance(items[0], Document) and isinstance(items[-1], Document)
 
 
-# --- known bugs, pinned (xfail strict: they XPASS, and so fail, once fixed) -----------------------------
+# --- regressions: the bugs these properties found first -------------------------------------------------
+# (feedparser raising on character references; feed dates outside years 1-9999; JSON-escaped lone
+# surrogates stopping documents.read). Each must give a Failure or a Document, never an exception.
 
 def _rss(title: str, date: str = "Wed, 15 May 2024 10:00:00 GMT") -> bytes:
     return f"<rss><channel><item><title>{title}</title><pubDate>{date}</pubDate></item></channel></rss>".encode()
 
 
-@pytest.mark.xfail(strict=True, reason="bug: feedparser raises on a numeric character reference to a surrogate or "
-                                       "beyond U+10FFFF (UnicodeEncodeError, ValueError, OverflowError), and "
-                                       "parse_feed does not catch it; minimal: <title>&#xD800;</title>")
-@given(st.one_of(st.integers(0xD800, 0xDFFF), st.integers(0x110000, 2**70)), st.sampled_from([None, ".rss", ".xml"]),
-       st.booleans())
+@given(st.one_of(st.integers(0xD800, 0xDFFF), st.integers(0x110000, 2**70), st.integers(0, 0x10FFFF)),
+       st.sampled_from([None, ".rss", ".xml", ".html"]), st.booleans())
 def test_feed_numeric_character_references(code, suffix, hexa):
+    """Was: <title>&#xD800;</title> raised UnicodeEncodeError (&#x110000;: ValueError, &#99999999999;:
+    OverflowError) out of feedparser.parse."""
     ref = f"&#x{code:X};" if hexa else f"&#{code};"
     check(list(documents.read_bytes(_rss(f"Police said {ref} more"), SOURCE, "feed", suffix=suffix)))
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a feed date that feedparser resolves to year 0 or a negative year makes "
-                                       "dt.date(*stamp[:3]) raise ValueError (documents.py parse_feed); minimal: "
-                                       "<pubDate>0000-00-00</pubDate>")
-@given(st.one_of(st.sampled_from(["0000-00-00", "0000-01-01T00:00:00Z", "0001-01-01T00:00:00+01:00"]),
-                 st.integers(0, 1).map(lambda y: f"{y:04d}-01-01T00:00:00+0{y + 1}:00")))
-def test_feed_year_zero_dates(date):
+@given(st.one_of(st.sampled_from(["0000-00-00", "0000-01-01T00:00:00Z", "0001-01-01T00:00:00+01:00",
+                                  "9999-12-31T23:59:59-12:00", "Sat, 01 Jan 0001 00:00:00 +1400"]),
+                 st.builds(lambda y, tz: f"{y:04d}-01-01T00:00:00{tz}", st.sampled_from([0, 1, 9999]),
+                           st.sampled_from(["Z", "+01:00", "-12:00", "+14:00"]))))
+def test_feed_dates_out_of_range(date):
+    """Was: <pubDate>0000-00-00</pubDate> (year -1) or 9999-12-31T23:59:59-12:00 (year 10000) made
+    dt.date(*stamp[:3]) raise ValueError in parse_feed."""
     check(list(documents.read_bytes(_rss("Police said more", date), SOURCE, "feed", suffix=".rss")))
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a JSON escape of a lone surrogate (\\ud800) gives a Document whose "
-                                       "content_hash raises UnicodeEncodeError, so documents.read (unique) stops the "
-                                       "whole batch; minimal: {\"doc_id\":\"a\",\"date\":\"2024-05-15\",\"text\":\"x \\ud800\"}")
-@given(st.integers(0xD800, 0xDFFF), st.sampled_from(["text", "doc_id"]), st.sampled_from([".jsonl", ".json"]))
+@given(st.integers(0xD800, 0xDFFF), st.sampled_from(["text", "doc_id", "title"]), st.sampled_from([".jsonl", ".json"]))
 def test_json_escaped_lone_surrogates(tmp_path, code, field, suffix):
-    row = {"doc_id": "a", "date": "2024-05-15", "text": GOOD_BODY}
+    """Was: {"doc_id":"a","date":"2024-05-15","text":"x \\ud800"} gave a Document whose content_hash raised
+    UnicodeEncodeError, so documents.read stopped the whole batch."""
+    row = {"doc_id": "a", "date": "2024-05-15", "text": GOOD_BODY, "title": "Attack"}
     line = json.dumps(row).replace(f'"{row[field]}"', f'"{row[field]} \\u{code:04x}"')
     path = tmp_path / f"surrogate{suffix}"
+    good = tmp_path / "after-surrogate.txt"
     path.write_text(line + "\n", encoding="utf-8")
-    check(list(documents.read([path])), str(path))
+    good.write_text(f" date 2024-05-15 {GOOD_BODY}", encoding="utf-8")
+    items = list(documents.read([path, good]))
+    check(items[:-1], str(path))
+    assert isinstance(items[-1], Document) and items[-1].doc_id == "after-surrogate"
 
 
 # --- extraction ----------------------------------------------------------------------------------------------

