@@ -121,14 +121,14 @@ class Pipeline:
         if len(document.text) > self.max_chars:
             return Failure(**where, reason=f"the text has {len(document.text):,} characters, over the limit of "
                                            f"{self.max_chars:,}; split it into smaller documents"), []
-        if document.language is None:
-            document = document.model_copy(update={"language": language.detect(document.text)})
-        if not language.supported(document.language):
-            return Failure(**where, kind="skipped",
-                           reason=f"language {document.language!r} is not supported (eventwire reads English "
-                                  "only); translate it, or set 'language': 'en' if this is wrong"), []
         try:
             with deadline(self.doc_timeout):
+                if document.language is None:
+                    document = document.model_copy(update={"language": language.detect(document.text)})
+                if not language.supported(document.language):
+                    return Failure(**where, kind="skipped",
+                                   reason=f"language {document.language!r} is not supported (eventwire reads "
+                                          "English only); translate it, or set 'language': 'en' if this is wrong"), []
                 return document, self(document)
         except DocumentTimeout:
             return Failure(**where, reason=f"extraction took longer than the {self.doc_timeout:g} s budget "
