@@ -122,6 +122,25 @@ def test_an_article_past_spacys_limit_is_extracted_with_true_offsets(pipeline):
     assert all(s.text == document.text[s.start:s.end] for e in events for s in e.evidence)
 
 
+def test_a_huge_article_in_a_folder_of_good_ones_costs_none_of_them(cli_pipeline, runner, tmp_path):
+    """Once a spaCy E088 traceback that lost the good files before it (one worker) or one clean line
+    (two workers): now both paths store every file, the huge one included, and agree."""
+    folder = tmp_path / "in"
+    write_plain(folder / "a-mali.txt", "2024-05-15", MALI)
+    write_plain(folder / "b-huge.txt", "2024-05-15", ("\n" + " " * 600 + "\n").join([KANO, MALI] * 2000))
+    write_plain(folder / "c-kano.txt", "2024-05-15", KANO)
+    assert (folder / "b-huge.txt").stat().st_size > 1_100_000
+    stored = {}
+    for workers in ("1", "2"):
+        db = tmp_path / f"w{workers}.duckdb"
+        result = runner.invoke(app, ["ingest", str(folder), "--db", str(db), "--workers", workers, "--doc-timeout", "0"])
+        assert result.exit_code == 0, result.stderr
+        assert "stored 3 document(s)" in result.stderr and "Traceback" not in result.stderr
+        stored[workers] = sorted((e.doc_id, e.event_id) for e in Store(db).events())
+        assert {d for d, _ in stored[workers]} == {"a-mali", "b-huge", "c-kano"}
+    assert stored["1"] == stored["2"]
+
+
 def test_a_text_over_the_hard_limit_is_refused(pipeline):
     old = pipeline.max_chars
     pipeline.max_chars = 500
