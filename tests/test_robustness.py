@@ -271,6 +271,20 @@ def test_rss_feed_gives_one_document_per_item(tmp_path):
     assert again[0].doc_id == first.doc_id  # ids are stable across reads
 
 
+@pytest.mark.parametrize("stamp, day", [("Wed, 15 May 2024 23:30:00 -0500", dt.date(2024, 5, 15)),
+                                        ("2024-05-15T23:00:00-05:00", dt.date(2024, 5, 15)),
+                                        ("Fri, 30 Feb 2024 10:00:00 GMT", None), ("2024-02-30", None),
+                                        ("Sat, 01 Jan 0001 00:00:00 +1400", None)])
+def test_feed_dates_are_read_as_written_never_normalised(stamp, day):
+    feed = (f"<rss><channel><item><title>Tear gas in Kano</title><description>{KANO}</description>"
+            f"<pubDate>{stamp}</pubDate></item></channel></rss>").encode()
+    [item] = read_bytes(feed, "f.rss", "f", ".rss")
+    if day is None:
+        assert isinstance(item, Failure) and "date" in item.reason
+    else:
+        assert isinstance(item, Document) and item.date == day
+
+
 # --- other languages are said -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, code", [(FRENCH, "fr"), (ARABIC, "ar")])

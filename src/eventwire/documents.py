@@ -356,16 +356,38 @@ def _feed_item(entry, n: int, source: str, name: str, site: Optional[str], date:
     title = _html_text(entry.get("title") or "")
     if not body and not title:
         return Failure(input=where, doc_id=doc_id, reason="feed item without title, content or summary")
-    stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-    try:
-        published = dt.date(*stamp[:3]) if stamp else date
-    except (TypeError, ValueError):
-        published = date
+    published = _feed_date(entry) or date
     if published is None:
         return Failure(input=where, doc_id=doc_id, reason=f"feed item without a valid published or updated date; {UNDATED}")
     text = f"{title}\n\n{body}" if title and body and not body.startswith(title) else (body or title)
     return Document(doc_id=doc_id, text=text, date=published, title=title or None,
                     url=entry.get("link") or None, source=site, input=where)
+
+
+def _feed_date(entry) -> Optional[dt.date]:
+    """The item's publication day as written (RFC 822 or ISO 8601), never a normalised guess:
+    feedparser turns "30 Feb" into 1 March and moves late-evening times to the next UTC day."""
+    from email.utils import parsedate_tz
+
+    for raw_key, parsed_key in (("published", "published_parsed"), ("updated", "updated_parsed")):
+        raw = str(dict.get(entry, raw_key) or "").strip()  # dict.get: no feedparser fallback mapping
+        if not raw:
+            continue
+        parts = parsedate_tz(raw)
+        year = re.search(r"(?<!\d)(\d{4})(?!\d)", raw)
+        try:
+            if parts and (year is None or int(year.group(1)) == parts[0]):
+                return dt.date(*parts[:3])
+            return dt.datetime.fromisoformat(raw.replace("Z", "+00:00")).date()
+        except (TypeError, ValueError, OverflowError):
+            pass
+        stamp = dict.get(entry, parsed_key)  # another format feedparser knows: kept only if it says what the text says
+        if stamp and year and int(year.group(1)) == stamp.tm_year and re.search(rf"(?<!\d)0?{stamp.tm_mday}(?!\d)", raw):
+            try:
+                return dt.date(*stamp[:3])
+            except ValueError:
+                pass
+    return None
 
 
 def _html_text(fragment: str) -> str:
