@@ -63,11 +63,12 @@ def _line_breaks_split_sentences(doc):
 
 
 class Annotator:
-    """`Annotator()(document) -> spacy.tokens.Doc`."""
+    """`Annotator()(document) -> spacy.tokens.Doc`; `pipe(documents)` parses several together."""
 
-    def __init__(self, model: str = MODEL, chunk_chars: int = CHUNK_CHARS):
+    def __init__(self, model: str = MODEL, chunk_chars: int = CHUNK_CHARS, batch_size: int = 32):
         self.model = model
         self.chunk_chars = chunk_chars
+        self.batch_size = batch_size
 
     @cached_property
     def nlp(self):
@@ -95,6 +96,13 @@ class Annotator:
         doc = Doc.from_docs([self.nlp(piece) for piece in pieces], ensure_whitespace=False)
         assert doc.text == text, "chunked annotation must keep the text as it was"
         return doc
+
+
+    def pipe(self, documents: Sequence[Document]) -> list:
+        """The Docs of several documents, parsed together (faster than one call each)."""
+        short = [d for d in documents if len(d.text) <= self.chunk_chars]
+        parsed = iter(self.nlp.pipe((mask_header(d.text) for d in short), batch_size=self.batch_size))
+        return [next(parsed) if len(d.text) <= self.chunk_chars else self(d) for d in documents]
 
 
 class Index(Generic[T]):

@@ -20,6 +20,7 @@ from bisect import bisect_right
 from collections import Counter
 from contextlib import contextmanager
 from functools import cached_property
+from itertools import islice
 from typing import Iterable, Iterator, Optional, Union
 
 from . import language
@@ -114,22 +115,53 @@ class Pipeline:
     def process(self, item: Item) -> tuple[Item, list[Event]]:
         """One item of a batch: (document, events), or (failure, []) and never an exception.
         The document comes back with its detected `language` set."""
+        return self.process_batch([item])[0]
+
+    def process_batch(self, items: list[Item]) -> list[tuple[Item, list[Event]]]:
+        """`process` for each item, in order, with the short documents parsed by spaCy together
+        (nlp.pipe is faster than one call per text). Each document keeps its own time budget for
+        extraction; should the shared parse ever run over the sum of the budgets, every document
+        is parsed again on its own, within its own budget."""
+        out: list = [self._admit(item) for item in items]
+        short = [i for i, (d, evs) in enumerate(out) if evs is None and len(d.text) <= self.annotator.chunk_chars]
+        parsed: dict = {}
+        if len(short) > 1:
+            try:
+                with deadline(self.doc_timeout * len(short)):
+                    parsed = dict(zip(short, self.annotator.pipe([out[i][0] for i in short])))
+            except Exception:  # DocumentTimeout or a failure: each document is then parsed on its own
+                parsed = {}
+        for i, (document, events) in enumerate(out):
+            if events is None:
+                out[i] = self._extract(document, parsed.get(i))
+        return out
+
+    def _admit(self, item: Item) -> tuple[Item, Optional[list]]:
+        """(document, None) for a document to extract; (failure, []) for one that is done: a Failure
+        already, over the length limit, or in a language eventwire does not read."""
         if isinstance(item, Failure):
             return item, []
-        document = item
-        where = dict(input=document.input or document.doc_id, doc_id=document.doc_id)
-        if len(document.text) > self.max_chars:
-            return Failure(**where, reason=f"the text has {len(document.text):,} characters, over the limit of "
+        where = dict(input=item.input or item.doc_id, doc_id=item.doc_id)
+        if len(item.text) > self.max_chars:
+            return Failure(**where, reason=f"the text has {len(item.text):,} characters, over the limit of "
                                            f"{self.max_chars:,}; split it into smaller documents"), []
         try:
+            if item.language is None:
+                item = item.model_copy(update={"language": language.detect(item.text)})
+        except Exception as exc:
+            return Failure(**where, reason=f"language identification failed ({type(exc).__name__}: {exc})"), []
+        if not language.supported(item.language):
+            return Failure(**where, kind="skipped",
+                           reason=f"language {item.language!r} is not supported (eventwire reads English only); "
+                                  "translate it, or set 'language': 'en' if this is wrong"), []
+        return item, None
+
+    def _extract(self, document: Document, sdoc=None) -> tuple[Item, list[Event]]:
+        """Annotate (unless `sdoc` is given) and extract one document within its time budget."""
+        where = dict(input=document.input or document.doc_id, doc_id=document.doc_id)
+        try:
             with deadline(self.doc_timeout):
-                if document.language is None:
-                    document = document.model_copy(update={"language": language.detect(document.text)})
-                if not language.supported(document.language):
-                    return Failure(**where, kind="skipped",
-                                   reason=f"language {document.language!r} is not supported (eventwire reads "
-                                          "English only); translate it, or set 'language': 'en' if this is wrong"), []
-                return document, self(document)
+                return document, self.extract(document, sdoc if sdoc is not None else self.annotator(document))
         except DocumentTimeout:
             return Failure(**where, reason=f"extraction took longer than the {self.doc_timeout:g} s budget "
                                            "per document; raise it with --doc-timeout, or split the document"), []
@@ -141,8 +173,8 @@ class Pipeline:
         if workers > 1:
             yield from _parallel(self, items, workers)
             return
-        for item in items:
-            yield self.process(item)
+        for batch in batches(items, self.annotator.batch_size):
+            yield from self.process_batch(batch)
 
     def extract(self, document: Document, sdoc) -> list[Event]:
         hits = self.kb.find(sdoc)
@@ -248,10 +280,11 @@ def _fallback_place(sdoc, toponyms, home, gazetteer):
 
 # --- parallel extraction: fork after loading, so workers share the loaded models ---------------
 _WORKER: Optional[Pipeline] = None
+PARALLEL_BATCH = 8  # documents a worker parses together
 
 
-def _work(item: Item):
-    return _WORKER.process(item)
+def _work(batch: list[Item]):
+    return _WORKER.process_batch(batch)
 
 
 def _parallel(pipeline: Pipeline, items: Iterable[Item], workers: int):
@@ -261,7 +294,14 @@ def _parallel(pipeline: Pipeline, items: Iterable[Item], workers: int):
     _WORKER = pipeline.load()
     ctx = mp.get_context("fork")
     with ctx.Pool(workers) as pool:
-        yield from pool.imap(_work, items, chunksize=4)
+        for done in pool.imap(_work, batches(items, PARALLEL_BATCH)):
+            yield from done
+
+
+def batches(items: Iterable, size: int) -> Iterator[list]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
 
 
 def default_workers() -> int:
