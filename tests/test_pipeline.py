@@ -330,3 +330,16 @@ def test_arrested_people_are_not_military_forces(extract):
                                       "'of', not 'thousands', so an ASSAULT is made")
 def test_thousands_of_attacks_is_no_event(extract):
     assert of_type(extract("Hezbollah has carried out thousands of attacks on Israel."), "ASSAULT") == []
+
+
+@pytest.mark.parametrize("text, country, mention", [
+    ("Hundreds of people demonstrated outside parliament in Tbilisi on Saturday against the government.",
+     "GEO", "Hundreds of people"),
+    ("Thousands rallied in Lima on Sunday, demanding the resignation of the president.", "PER", "rallied"),
+    ("Students protested in Dhaka on Monday.", "BGD", "Students"),
+])
+def test_the_side_that_protests_is_named_as_acled_names_it(extract, text, country, mention):
+    [e] = [e for e in extract(text) if e.plover_type == "PROTEST"]
+    assert e.actor1.type == "protesters" and e.actor1.country == country
+    assert e.actor1.name.startswith("Protesters (") and e.actor1.mention == mention
+    assert mention in text  # the name is a convention; the mention is a quote

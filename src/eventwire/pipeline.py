@@ -41,6 +41,8 @@ PARAGRAPH = re.compile(r"\n\s*\n")
 VICTIMS = ("civilians", "protesters")
 # Below this, an event is a lone weak trigger with neither actor nor place of its own ("the violence").
 MIN_CONFIDENCE = 0.3
+CROWD_WORD = re.compile(r"\b(?:protest(?:ers?|ed|ing|s)?|demonstrat(?:ors?|ions?|ed|ing)|march(?:ers|ed|es|ing)?|"
+                        r"rall(?:y|ies|ied|ying)|crowds?|sit-ins?|vigils?)\b", re.I)
 DOC_TIMEOUT = 60.0  # seconds per document, annotation and extraction together
 MAX_CHARS = 5_000_000  # longer texts are refused: split them (a 1 MB article takes seconds, not minutes)
 
@@ -230,8 +232,31 @@ class Pipeline:
                     quantity=quantity or None, sources=sources, weight=m.trigger.weight,
                 ))
         fallback = _fallback_place(sdoc, toponyms, home, self.gazetteer)
-        events = merge(mentions, document, fallback)
+        events = [self._protesters(e, home) for e in merge(mentions, document, fallback)]
         return [e for e in events if (self.background or not e.background) and e.confidence >= self.min_confidence]
+
+    def _protesters(self, event: Event, home: Optional[str]) -> Event:
+        """ACLED names the side that protests `Protesters (Country)` (an organising group is only
+        associated). A protest whose actor1 is missing, civilians ("tens of thousands of people
+        marched") or a government (what they protest against, read as the actor) is given that name,
+        after merging, so that a name by convention adds nothing to the event's confidence."""
+        a1 = event.actor1
+        if event.plover_type != "PROTEST" or (a1 is not None and a1.type not in ("civilians", "government")):
+            return event
+        country = (event.location.country if event.location else None) or home
+        if country is None:
+            return event
+        if a1 is not None and a1.type == "civilians":
+            mention = a1.mention
+        else:
+            found = CROWD_WORD.search(" ".join(s.text for s in event.evidence))
+            if found is None:
+                return event  # nothing in the text to quote as the protesters
+            mention = found.group(0)
+        update = {"actor1": self.kb.crowd("protesters", country, mention)}
+        if a1 is not None and a1.type == "government" and event.actor2 is None:
+            update["actor2"] = a1
+        return event.model_copy(update=update)
 
 
 def _event_date(trigger, expressions) -> Optional[dates_.DateValue]:

@@ -134,6 +134,13 @@ class ActorKB:
                 return kind
         return self.agents.get(text) or self.agents.get(lemma)
 
+    def crowd(self, kind: str, country: str, mention: str) -> Actor:
+        """An actor of a kind in KIND_NAMES for a country: `crowd("protesters", "KEN", ...)` ->
+        Protesters (Kenya)."""
+        template, atype = KIND_NAMES[kind]
+        return Actor(name=template.format(country=self.country_name(country)), mention=mention,
+                     country=country, type=atype)
+
     def actor(self, span, hits: "Index[Hit] | list[Hit]", plover_type: str,
               default_country: Optional[str] = None) -> Optional[Actor]:
         """Name the actor that the noun phrase `span` denotes, or None if it names no actor.
