@@ -25,6 +25,7 @@ from typing import Iterable, Iterator, Optional, Union
 
 from . import language
 from .annotate import Annotator, Index
+from .coding import CrowdCoder
 from .arguments import dates as dates_
 from .arguments import numbers
 from .arguments.actors import np_span, roles
@@ -41,8 +42,6 @@ PARAGRAPH = re.compile(r"\n\s*\n")
 VICTIMS = ("civilians", "protesters")
 # Below this, an event is a lone weak trigger with neither actor nor place of its own ("the violence").
 MIN_CONFIDENCE = 0.3
-CROWD_WORD = re.compile(r"\b(?:protest(?:ers?|ed|ing|s)?|demonstrat(?:ors?|ions?|ed|ing)|march(?:ers|ed|es|ing)?|"
-                        r"rall(?:y|ies|ied|ying)|crowds?|sit-ins?|vigils?)\b", re.I)
 DOC_TIMEOUT = 60.0  # seconds per document, annotation and extraction together
 MAX_CHARS = 5_000_000  # longer texts are refused: split them (a 1 MB article takes seconds, not minutes)
 
@@ -102,12 +101,16 @@ class Pipeline:
         return f"{__version__}+{data.fingerprint()}+bg{int(self.background)}+mc{self.min_confidence:g}"
 
     @cached_property
+    def coder(self) -> CrowdCoder:
+        return CrowdCoder(self.kb)
+
+    @cached_property
     def geoparser(self) -> Geoparser:
         return Geoparser(self.gazetteer)
 
     def load(self) -> "Pipeline":
         """Load every model and table now (before forking workers, or to time loading apart)."""
-        self.annotator.nlp, self.kb._matcher, self.gazetteer._tables, self.finder.triggers, self.finder.cues
+        self.annotator.nlp, self.kb._matcher, self.gazetteer._tables, self.finder.triggers, self.finder.cues, self.coder.cues
         language.identifier()
         return self
 
@@ -232,31 +235,14 @@ class Pipeline:
                     quantity=quantity or None, sources=sources, weight=m.trigger.weight,
                 ))
         fallback = _fallback_place(sdoc, toponyms, home, self.gazetteer)
-        events = [self._protesters(e, home) for e in merge(mentions, document, fallback)]
+        events = [self.coder(e, _sentences(sdoc, e), home) for e in merge(mentions, document, fallback)]
         return [e for e in events if (self.background or not e.background) and e.confidence >= self.min_confidence]
 
-    def _protesters(self, event: Event, home: Optional[str]) -> Event:
-        """ACLED names the side that protests `Protesters (Country)` (an organising group is only
-        associated). A protest whose actor1 is missing, civilians ("tens of thousands of people
-        marched") or a government (what they protest against, read as the actor) is given that name,
-        after merging, so that a name by convention adds nothing to the event's confidence."""
-        a1 = event.actor1
-        if event.plover_type != "PROTEST" or (a1 is not None and a1.type not in ("civilians", "government")):
-            return event
-        country = (event.location.country if event.location else None) or home
-        if country is None:
-            return event
-        if a1 is not None and a1.type == "civilians":
-            mention = a1.mention
-        else:
-            found = CROWD_WORD.search(" ".join(s.text for s in event.evidence))
-            if found is None:
-                return event  # nothing in the text to quote as the protesters
-            mention = found.group(0)
-        update = {"actor1": self.kb.crowd("protesters", country, mention)}
-        if a1 is not None and a1.type == "government" and event.actor2 is None:
-            update["actor2"] = a1
-        return event.model_copy(update=update)
+
+def _sentences(sdoc, event: Event) -> list:
+    """The spaCy spans of an event's evidence."""
+    spans = (sdoc.char_span(s.start, s.end, alignment_mode="expand") for s in event.evidence)
+    return [s for s in spans if s is not None]
 
 
 def _event_date(trigger, expressions) -> Optional[dates_.DateValue]:
