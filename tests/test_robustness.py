@@ -84,6 +84,19 @@ def test_a_document_over_its_budget_is_a_failure_and_the_batch_goes_on(pipeline)
         pipeline.doc_timeout = old
 
 
+def test_the_budget_cannot_be_swallowed_by_a_broad_except():
+    """Libraries guard with `except Exception` (dateparser's call in dates.py does): the budget must
+    pass through them, or a slow document runs on past it."""
+    swallowed = False
+    with pytest.raises(DocumentTimeout):
+        with deadline(0.1):
+            try:
+                time.sleep(3)
+            except Exception:
+                swallowed = True
+    assert not swallowed
+
+
 # --- cost linear in length; texts past spaCy's limit --------------------------------------------------
 
 def test_chunks_are_paragraph_aligned_and_join_back():

@@ -46,8 +46,9 @@ DOC_TIMEOUT = 60.0  # seconds per document, annotation and extraction together
 MAX_CHARS = 5_000_000  # longer texts are refused: split them (a 1 MB article takes seconds, not minutes)
 
 
-class DocumentTimeout(Exception):
-    """A document ran over its time budget."""
+class DocumentTimeout(BaseException):
+    """A document ran over its time budget. A BaseException, like KeyboardInterrupt, so that no
+    `except Exception` on the way (dateparser's guard in dates.py, say) can swallow it."""
 
 
 @contextmanager
@@ -134,7 +135,7 @@ class Pipeline:
             try:
                 with deadline(self.doc_timeout * len(short)):
                     parsed = dict(zip(short, self.annotator.pipe([out[i][0] for i in short])))
-            except Exception:  # DocumentTimeout or a failure: each document is then parsed on its own
+            except (DocumentTimeout, Exception):  # each document is then parsed on its own
                 parsed = {}
         for i, (document, events) in enumerate(out):
             if events is None:
