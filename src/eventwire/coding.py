@@ -78,8 +78,9 @@ class CrowdCoder:
                 mob = "mob" in cues and "demo" not in cues
                 update.update(acled_event_type="Riots",
                               acled_sub_event_type="Mob violence" if mob else "Violent demonstration")
-                mention = a1.mention if a1 is not None else cues.get("mob") or cues.get("demo") or cues["violent"]
-                update["actor1"] = self.kb.crowd("rioters", country, mention)
+                mention = a1.mention if a1 is not None else cues.get("mob") or cues.get("demo") or cues.get("violent")
+                if mention:  # the name is a convention; the mention must be a quote
+                    update["actor1"] = self.kb.crowd("rioters", country, mention)
             elif event.plover_type == "PROTEST" and (a1 is None or a1.type == "civilians") and "demo" in cues:
                 update["actor1"] = self.kb.crowd("protesters", country, a1.mention if a1 is not None else cues["demo"])
         elif event.plover_type == "PROTEST" and a1.type == "government" and "demo" in cues:
