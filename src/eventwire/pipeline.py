@@ -43,6 +43,7 @@ VICTIMS = ("civilians", "protesters")
 # Below this, an event is a lone weak trigger with neither actor nor place of its own ("the violence").
 MIN_CONFIDENCE = 0.3
 DOC_TIMEOUT = 60.0  # seconds per document, annotation and extraction together
+RETRY = 0.2  # seconds between alarms once a budget has run out
 MAX_CHARS = 5_000_000  # longer texts are refused: split them (a 1 MB article takes seconds, not minutes)
 
 
@@ -53,22 +54,29 @@ class DocumentTimeout(BaseException):
 
 @contextmanager
 def deadline(seconds: float):
-    """Raise DocumentTimeout in the block once `seconds` have passed (0: no budget). Uses SIGALRM,
-    so it acts only in a process's main thread on POSIX; elsewhere the block runs unbounded."""
+    """Raise DocumentTimeout in the block once `seconds` have passed (0: no budget), and again every
+    RETRY seconds until the block is left: a raise that lands in a gc callback or a __del__ is
+    swallowed by Python ("Exception ignored in ..."), so one alarm is not enough. Uses SIGALRM, so it
+    acts only in a process's main thread on POSIX; elsewhere the block runs unbounded."""
     if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         yield
         return
+    state = {"armed": True}
 
     def expire(signum, frame):
-        raise DocumentTimeout()
+        if state["armed"]:
+            raise DocumentTimeout()
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, RETRY)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        try:
+            state["armed"] = False  # from here on an alarm does nothing
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
 
 class Pipeline:
