@@ -24,6 +24,8 @@ def figures(nlp, pipeline, sentence, trigger_text=None):
     ("Between 10 and 15 people were killed.", "killed", 10),              # the lowest credible figure
     ("Militants killed more than 100 people in the town.", "killed", 100),
     ("Twelve soldiers were killed in the ambush.", "killed", 12),
+    ("Security forces shot dead 12 protesters in the square.", "shot", 12),   # "dead" completes "shot"
+    ("Police shot 3 protesters dead near the bridge.", "shot", 3),
 ])
 def test_fatalities(nlp, pipeline, sentence, trigger, dead):
     assert figures(nlp, pipeline, sentence, trigger)[0] == dead

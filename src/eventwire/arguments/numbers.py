@@ -156,6 +156,13 @@ def _figure_for(word) -> Optional[int]:
             n = value(child)
             if n is not None:
                 return n
+    # "shot dead 12 protesters", "shot 3 protesters dead": the victims are the object of the verb "dead" completes
+    if word.lower_ == "dead" and word.dep_ in ("acomp", "oprd", "advcl", "xcomp") and word.head.pos_ == "VERB":
+        obj = next((c for c in word.head.children if c.dep_ == "dobj"), None)
+        if obj is not None:
+            n = value(obj) if _is_number(obj) else _number_of(obj)
+            if n is not None:
+                return n
     # "14 civilians killed" (reduced relative): the noun is the head of the casualty word
     head = word.head
     if word.dep_ in ("acl", "amod", "relcl") and head.pos_ in ("NOUN", "PROPN", "NUM"):
