@@ -20,7 +20,9 @@ from functools import cached_property
 from typing import Optional
 
 from . import data
-from .records import Event
+from .arguments import numbers
+from .classify import acled_types
+from .records import Actor, Event
 from .resolve.kb import ActorKB
 
 CROWD_TYPES = (None, "protesters", "rioters", "civilians")
@@ -87,3 +89,181 @@ class CrowdCoder:
             update["actor1"] = self.kb.crowd("protesters", country, cues["demo"])
             update["actor2"] = a2 or a1
         return event.model_copy(update=update) if update else event
+
+
+# A document this short is one report of one incident (a coder's note, a wire brief): its main event
+# is coded from the whole text, and the other acts in it are minor (kept, with less confidence).
+BRIEF_CHARS = 1200
+MINOR = 0.8  # confidence factor of the other events of a brief
+# PLOVER types that can carry each ACLED event type; another is replaced from data/acled_types.csv.
+PLOVER_OF = {
+    "Battles": {"ASSAULT"}, "Explosions/Remote violence": {"ASSAULT"}, "Violence against civilians": {"ASSAULT", "COERCE"},
+    "Protests": {"PROTEST", "ASSAULT", "COERCE"}, "Riots": {"PROTEST", "ASSAULT"},
+}
+
+
+LETHAL = {"Battles", "Explosions/Remote violence", "Violence against civilians", "Riots", "Protests"}
+
+
+def is_brief(document) -> bool:
+    return len(document.text.strip()) <= BRIEF_CHARS
+
+
+class TypeCoder:
+    """ACLED's event and sub-event type of each event from its whole text (classify.SubtypeModel),
+    with the rules' sub-type as one of the model's features. Events ACLED does not code (statements,
+    meetings: no ACLED type from the rules) keep no type, except the main event of a brief."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def __call__(self, document, events: list[Event], sdoc=None) -> list[Event]:
+        if self.model is None or not events:
+            return events
+        if is_brief(document):
+            return self._brief(document, events, sdoc)
+        coded = [i for i, e in enumerate(events) if e.acled_event_type]
+        texts = [" ".join(s.text for s in events[i].evidence) or document.text for i in coded]
+        out = list(events)
+        for i, d in zip(coded, self.model.predict(texts, [events[i].acled_sub_event_type for i in coded])):
+            out[i] = recode(events[i], d)
+        return out
+
+    def _brief(self, document, events: list[Event], sdoc) -> list[Event]:
+        primary = max(events, key=lambda e: e.confidence)
+        d = self.model.predict([document.text], [primary.acled_sub_event_type])[0]
+        same = [e for e in events if e.acled_event_type == d.event_type]
+        main = max(same or [primary], key=lambda e: e.confidence)
+        top = max(e.confidence for e in events)
+        out = []
+        for e in events:
+            if e.event_id == main.event_id:
+                update = {"confidence": round(max(top, d.probability), 3)}
+                if d.event_type in LETHAL and sdoc is not None:
+                    total = numbers.total_fatalities(sdoc.sents)
+                    if total is not None and (e.fatalities or 0) < total:
+                        update["fatalities"] = total  # the whole report's toll is this event's
+                if acled_types()[d.sub_event_type]["plover_type"] == "PROTEST":
+                    update["plover_type"] = "PROTEST"  # a brief on a dispersed march reports the march
+                out.append(recode(e, d).model_copy(update=update))
+            else:
+                out.append(e.model_copy(update={"confidence": round(min(e.confidence * MINOR, top * MINOR), 3)}))
+        return out
+
+
+def recode(event: Event, d) -> Event:
+    """The event with the decision's types; the PLOVER type follows where it cannot carry them."""
+    update = {"acled_event_type": d.event_type, "acled_sub_event_type": d.sub_event_type}
+    if event.plover_type not in PLOVER_OF.get(d.event_type, {event.plover_type}):
+        row = acled_types()[d.sub_event_type]
+        if row["plover_type"]:
+            update.update(plover_type=row["plover_type"], plover_mode=row["plover_mode"])
+    return event.model_copy(update=update)
+
+
+ARMED = {"state_forces", "rebel_group", "political_militia", "identity_militia", "external_force"}
+VICTIM_TYPES = {None, "civilians", "person", "media", "ngo", "other"}
+# Words of a sentence that names who did it without saying it in the act's own clause:
+# "Islamic State claimed the attack", "police blamed Boko Haram", "suspected ULFA militants".
+ATTRIBUTION = {"claim", "blame", "suspect", "accuse", "attribute", "hallmark", "link", "belong", "responsibility",
+               "responsible", "loyal", "affiliate", "member"}
+VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+
+
+class ActorCoder:
+    """ACLED's actor conventions for the event's final type (FIELD_NOTES 1B.2):
+    - Protests: actor1 is `Protesters (Country)`, a named organising group is its associated actor, and
+      the state forces that acted on them are actor2; Riots: actor1 is `Rioters (Country)`.
+    - Violence against civilians: the target is actor2, named `Civilians (Country)`.
+    - Battles, Explosions/Remote violence, Violence against civilians: an attacker the act's clause does
+      not name is the armed group the text attributes it to ("X claimed the attack", "suspected X
+      militants"), else `Unidentified Armed Group (Country)`; state forces are named by their country.
+    - An actor is never its own counterpart.
+    Every name keeps a mention quoted from the text."""
+
+    def __init__(self, kb: ActorKB, crowd: CrowdCoder):
+        self.kb = kb
+        self.crowd = crowd  # its cues name a crowd no actor phrase names ("a march of teachers")
+
+    def __call__(self, event: Event, sentences, home: Optional[str], hits, brief_doc=None) -> Event:
+        etype = event.acled_event_type
+        if etype is None:
+            return event
+        country = (event.location.country if event.location else None) or home
+        a1, a2 = event.actor1, event.actor2
+        assoc1: list = list(event.assoc_actor1)
+        if etype in ("Protests", "Riots") and country:
+            a1, a2, assoc1 = self._crowd(event, a1, a2, assoc1, country, sentences)
+        if etype in VIOLENT:
+            if a1 is not None and a1.type in VICTIM_TYPES - {None, "other"} and (a2 is None or a2.type in ARMED):
+                a1, a2 = a2, a1  # the victims are never the side that struck
+            if a1 is None or (a1.id is None and a1.type in ("rebel_group", "political_militia") and a1.name == a1.mention):
+                a1 = self._attributed(event, sentences, hits, brief_doc, exclude=a2) or self._unidentified(a1, country, event)
+            elif a1.type == "state_forces" and a1.country is None and country:
+                a1 = self.kb.crowd("police" if self.kb.agents.get(a1.mention.lower().split()[-1]) == "police"
+                                   else "military", country, a1.mention)
+        if etype == "Violence against civilians" and a2 is not None and a2.type in VICTIM_TYPES and a2.type != "civilians":
+            where = a2.country if a2.type == "person" and a2.country else country
+            if where:
+                a2 = self.kb.crowd("civilians", where, a2.mention)
+        if a1 is not None and a2 is not None and a1.name == a2.name:
+            a2 = None  # never its own counterpart
+        update = {"actor1": a1, "actor2": a2, "assoc_actor1": assoc1}
+        if (a1, a2, assoc1) == (event.actor1, event.actor2, event.assoc_actor1):
+            return event
+        return event.model_copy(update=update)
+
+    def _crowd(self, event: Event, a1, a2, assoc1: list, country: str, sentences):
+        """Protests and Riots: the crowd is `Protesters (X)` / `Rioters (X)`, an organising group its
+        associated actor. The order follows the record's PLOVER type (EVENTS.md): when state forces
+        struck (ASSAULT, COERCE) they stay actor1 and the crowd is actor2; otherwise the crowd leads."""
+        kind = "protesters" if event.acled_event_type == "Protests" else "rioters"
+        crowd_types = ("protesters", "rioters", "civilians", None)
+        crowd = next((a for a in (a1, a2) if a is not None and a.type in crowd_types), None)
+        force = next((a for a in (a1, a2) if a is not None and a.type in ("state_forces", "external_force")), None)
+        other = next((a for a in (a1, a2) if a is not None and a is not crowd and a is not force), None)
+        organiser = other if other is not None and other.type not in ("government",) and other is a1 else None
+        mention = crowd.mention if crowd is not None else (organiser.mention if organiser is not None else None)
+        if not mention:
+            cues = self.crowd.found(sentences)
+            mention = cues.get("demo") or cues.get("mob") or cues.get("violent")
+        if not mention:
+            return a1, a2, assoc1
+        people = self.kb.crowd(kind, country, mention)
+        if organiser is not None:
+            assoc1 = assoc1 + [organiser]  # the union, party or group that organised it
+        counterpart = force or (other if organiser is None else None)
+        if counterpart is None and crowd is a1 and a2 is not None and a2 is not crowd:
+            counterpart = a2
+        if force is not None and force is a1 and event.plover_type in ("ASSAULT", "COERCE"):
+            return force, people, assoc1
+        if counterpart is not None and counterpart.type in crowd_types and kind == "protesters":
+            counterpart = None
+        return people, counterpart, assoc1
+
+    def _attributed(self, event: Event, sentences, hits, brief_doc, exclude) -> Optional[Actor]:
+        """The named armed group the text ties the act to: in the event's sentences, or for a brief in
+        any sentence, preferring a sentence with an attribution word (claim, blame, suspect...)."""
+        pools = list(sentences)
+        if brief_doc is not None:
+            pools += [s for s in brief_doc.sents if all((s.start, s.end) != (p.start, p.end) for p in pools)]
+        best, best_rank = None, None
+        for rank_base, sent in enumerate(pools):
+            attributed = any(t.lemma_.lower() in ATTRIBUTION for t in sent)
+            for h in hits.within(sent.start, sent.end):
+                if h.entry.kind not in ("rebel_group", "political_militia", "identity_militia"):
+                    continue
+                if exclude is not None and exclude.name == h.entry.name:
+                    continue
+                rank = (0 if attributed else 1, rank_base)
+                if best_rank is None or rank < best_rank:
+                    mention = sent.doc[h.start:h.end].text
+                    best, best_rank = Actor(name=h.entry.name, mention=mention, type=h.entry.kind,
+                                            country=h.entry.country, id=h.entry.id), rank
+        return best
+
+    def _unidentified(self, a1: Optional[Actor], country: Optional[str], event: Event) -> Optional[Actor]:
+        if country is None:
+            return a1
+        # no phrase names the attacker: the name is ACLED's convention, and no text is quoted for it
+        return self.kb.crowd("armed", country, a1.mention if a1 is not None else "")

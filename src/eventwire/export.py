@@ -12,12 +12,14 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Iterable, Optional, TextIO
 
+from . import data
 from .errors import InputError
-from .records import Event
+from .records import Actor, Event
 
+INTER = {r["type"]: int(r["inter"]) for r in data.rows("inter.csv")}
 TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
 ACLED_COLUMNS = ("event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type", "actor1",
-                 "actor2", "country", "admin1", "location", "latitude", "longitude", "geo_precision", "source",
+                 "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "country", "admin1", "location", "latitude", "longitude", "geo_precision", "source",
                  "notes", "fatalities")
 
 
@@ -31,6 +33,7 @@ def flat(e: Event) -> dict:
         row[f"{key}_mention"] = a.mention if a else None
         row[f"{key}_country"] = a.country if a else None
         row[f"{key}_type"] = a.type if a else None
+        row[f"assoc_{key}"] = "; ".join(x.name for x in getattr(e, f"assoc_{key}")) or None
     loc = e.location
     row.update({"location": loc.name if loc else None, "country": loc.country if loc else None,
                 "admin1": loc.admin1 if loc else None, "latitude": loc.lat if loc else None,
@@ -44,13 +47,36 @@ def flat(e: Event) -> dict:
     return row
 
 
+def inter(actor: Optional[Actor], where: Optional[str]) -> Optional[int]:
+    """ACLED's inter code of an actor (data/inter.csv): 1 state forces ... 8 external/other forces.
+    A state's forces acting outside their own country are external forces (8), as ACLED codes them."""
+    if actor is None or actor.type is None:
+        return None
+    code = INTER.get(actor.type)
+    if code == 1 and actor.type == "state_forces" and where and actor.country and actor.country != where:
+        return 8
+    return code
+
+
+def interaction(code1: Optional[int], code2: Optional[int]) -> Optional[int]:
+    """ACLED's interaction code: the two inter codes, the lower digit first; one side only is X0."""
+    codes = sorted(c for c in (code1, code2) if c)
+    if not codes:
+        return None
+    return codes[0] * 10 + (codes[1] if len(codes) > 1 else 0)
+
+
 def acled_row(e: Event, country_name: Callable[[Optional[str]], Optional[str]]) -> dict:
     loc = e.location
+    where = loc.country if loc else None
+    i1, i2 = inter(e.actor1, where), inter(e.actor2, where)
     return {
         "event_id_cnty": e.event_id, "event_date": e.event_date and e.event_date.isoformat(),
         "time_precision": TIME_PRECISION.get(e.date_precision, 3), "event_type": e.acled_event_type,
         "sub_event_type": e.acled_sub_event_type, "actor1": e.actor1.name if e.actor1 else "",
-        "actor2": e.actor2.name if e.actor2 else "", "country": country_name(loc.country) if loc else "",
+        "assoc_actor_1": "; ".join(a.name for a in e.assoc_actor1), "inter1": i1 or "",
+        "actor2": e.actor2.name if e.actor2 else "", "assoc_actor_2": "; ".join(a.name for a in e.assoc_actor2),
+        "inter2": i2 or "", "interaction": interaction(i1, i2) or "", "country": country_name(loc.country) if loc else "",
         "admin1": (loc.admin1 or "") if loc else "", "location": loc.name if loc else "",
         "latitude": loc.lat if loc else "", "longitude": loc.lon if loc else "",
         "geo_precision": loc.geo_precision if loc else "", "source": "; ".join(e.sources),

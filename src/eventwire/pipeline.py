@@ -25,13 +25,14 @@ from typing import Iterable, Iterator, Optional, Union
 
 from . import language
 from .annotate import Annotator, Index
-from .coding import CrowdCoder
+from .classify import SubtypeModel, acled_types
+from .coding import ActorCoder, CrowdCoder, TypeCoder, is_brief
 from .arguments import dates as dates_
 from .arguments import numbers
 from .arguments.actors import np_span, roles
 from .arguments.places import Geoparser, Toponym, dateline, event_places
 from .arguments.sources import SPEECH, SourceTracker
-from .mentions import TriggerFinder
+from .mentions import Match, Trigger, TriggerFinder
 from .merge import merge, span
 from .records import Document, Event, Failure, Mention
 from .resolve.gazetteer import Gazetteer
@@ -42,6 +43,7 @@ PARAGRAPH = re.compile(r"\n\s*\n")
 VICTIMS = ("civilians", "protesters")
 # Below this, an event is a lone weak trigger with neither actor nor place of its own ("the violence").
 MIN_CONFIDENCE = 0.3
+UNNAMED_WEIGHT = 0.5  # a brief's act that no trigger names: the model's type, the parse's arguments
 DOC_TIMEOUT = 60.0  # seconds per document, annotation and extraction together
 RETRY = 0.2  # seconds between alarms once a budget has run out
 MAX_CHARS = 5_000_000  # longer texts are refused: split them (a 1 MB article takes seconds, not minutes)
@@ -91,7 +93,7 @@ class Pipeline:
     def __init__(self, annotator: Optional[Annotator] = None, kb: Optional[ActorKB] = None,
                  gazetteer: Optional[Gazetteer] = None, background: bool = False,
                  min_confidence: float = MIN_CONFIDENCE, doc_timeout: float = DOC_TIMEOUT,
-                 max_chars: int = MAX_CHARS):
+                 max_chars: int = MAX_CHARS, subtype_model: Union[SubtypeModel, None, str] = "default"):
         self.annotator = annotator or Annotator()
         self.kb = kb or ActorKB()
         self.gazetteer = gazetteer or Gazetteer()
@@ -100,6 +102,7 @@ class Pipeline:
         self.doc_timeout = doc_timeout
         self.max_chars = max_chars
         self.finder = TriggerFinder()
+        self.subtype_model = SubtypeModel() if subtype_model == "default" else subtype_model
 
     @property
     def extraction(self) -> str:
@@ -107,11 +110,20 @@ class Pipeline:
         the options that change records. The store re-extracts a document stored under another key."""
         from . import __version__, data
 
-        return f"{__version__}+{data.fingerprint()}+bg{int(self.background)}+mc{self.min_confidence:g}"
+        model = "" if self.subtype_model is not None else "+rules"
+        return f"{__version__}+{data.fingerprint()}+bg{int(self.background)}+mc{self.min_confidence:g}{model}"
 
     @cached_property
     def coder(self) -> CrowdCoder:
         return CrowdCoder(self.kb)
+
+    @cached_property
+    def actors(self) -> ActorCoder:
+        return ActorCoder(self.kb, self.coder)
+
+    @cached_property
+    def typer(self) -> TypeCoder:
+        return TypeCoder(self.subtype_model)
 
     @cached_property
     def geoparser(self) -> Geoparser:
@@ -120,6 +132,8 @@ class Pipeline:
     def load(self) -> "Pipeline":
         """Load every model and table now (before forking workers, or to time loading apart)."""
         self.annotator.nlp, self.kb._matcher, self.gazetteer._tables, self.finder.triggers, self.finder.cues, self.coder.cues
+        if self.subtype_model is not None:
+            self.subtype_model.weights, self.subtype_model.encoder.model
         language.identifier()
         return self
 
@@ -195,6 +209,7 @@ class Pipeline:
         toponyms = self.geoparser(sdoc, hits)
         home = _home_country(hits, toponyms)
         hit_index, toponym_index = Index(hits), Index(toponyms)
+        context = (hit_index, toponym_index, home)
         paragraph_starts = [0] + [m.end() for m in PARAGRAPH.finditer(document.text)]
         tracker = SourceTracker()
         mentions: list[Mention] = []
@@ -212,40 +227,70 @@ class Pipeline:
             expressions = dates_.expressions(sent, document.date)
             counts = numbers.counts(sent)
             for m in matches:
-                ptype = m.trigger.plover_type
-                places = event_places(m.token, toponym_index, sent)
-                here = places[0].entry.country if places else home
-                t1, t2 = roles(m.token, m.is_verb)
-                actor1 = self.kb.actor(np_span(t1), hit_index, ptype, here) if t1 is not None else None
-                actor2 = self.kb.actor(np_span(t2), hit_index, ptype, here) if t2 is not None else None
-                if ptype in ("ASSAULT", "COERCE") and actor1 is not None and actor1.type in VICTIMS:
-                    actor1, actor2 = None, actor2 or actor1  # victims are never the side that struck
-                if ptype == "PROTEST" and actor1 is None:
-                    actor1 = self.kb.actor(sdoc[m.token.i: m.token.i + 1], hit_index, ptype, here)
-                mode, etype, sub = self.finder.refine(sent, m)
                 value = _event_date(m.token, expressions)
                 explicit = value is not None
                 if value is None:
                     value = context_date
                 elif value.precision == "day":
                     context_date = value
-                fatalities, injuries, quantity = counts.for_trigger(m.token)
-                mentions.append(Mention(
-                    plover_type=ptype, plover_mode=mode, acled_event_type=etype, acled_sub_event_type=sub,
-                    trigger=span(document, sdoc[m.start].idx, sdoc[m.end - 1].idx + len(sdoc[m.end - 1])),
-                    sentence=span(document, sent.start_char, sent.end_char), sentence_index=index,
-                    actor1=actor1, actor2=actor2,
-                    location=places[0].place() if places else None,
-                    other_locations=[t.place() for t in places[1:] if t.entry.kind in ("city", "extra")],
-                    event_date=value.date if value else None,
-                    date_precision=value.precision if value else "day", date_explicit=explicit,
-                    fatalities=fatalities if ptype == "ASSAULT" else None,
-                    injuries=injuries if ptype == "ASSAULT" else None,
-                    quantity=quantity or None, sources=sources, weight=m.trigger.weight,
-                ))
+                mentions.append(self._mention(document, sdoc, sent, index, m, (value, explicit), context, counts,
+                                              sources))
+        if not mentions and self.subtype_model is not None and is_brief(document):
+            mentions = self._unnamed(document, sdoc, context, document.date)
         fallback = _fallback_place(sdoc, toponyms, home, self.gazetteer)
         events = [self.coder(e, _sentences(sdoc, e), home) for e in merge(mentions, document, fallback)]
+        events = self.typer(document, events, sdoc)
+        brief = sdoc if is_brief(document) else None
+        events = [self.actors(e, _sentences(sdoc, e), home, hit_index, brief) for e in events]
         return [e for e in events if (self.background or not e.background) and e.confidence >= self.min_confidence]
+
+    def _mention(self, document, sdoc, sent, index, m, date, context, counts, sources) -> Mention:
+        """One mention: the trigger match `m` with its arguments (actors, place, numbers) and its date
+        (value, whether the trigger's own clause gives it)."""
+        hit_index, toponym_index, home = context
+        value, explicit = date
+        ptype = m.trigger.plover_type
+        places = event_places(m.token, toponym_index, sent)
+        here = places[0].entry.country if places else home
+        t1, t2 = roles(m.token, m.is_verb)
+        actor1 = self.kb.actor(np_span(t1), hit_index, ptype, here) if t1 is not None else None
+        actor2 = self.kb.actor(np_span(t2), hit_index, ptype, here) if t2 is not None else None
+        if ptype in ("ASSAULT", "COERCE") and actor1 is not None and actor1.type in VICTIMS:
+            actor1, actor2 = None, actor2 or actor1  # victims are never the side that struck
+        if ptype == "PROTEST" and actor1 is None:
+            actor1 = self.kb.actor(sdoc[m.token.i: m.token.i + 1], hit_index, ptype, here)
+        mode, etype, sub = self.finder.refine(sent, m)
+        fatalities, injuries, quantity = counts.for_trigger(m.token)
+        return Mention(
+            plover_type=ptype, plover_mode=mode, acled_event_type=etype, acled_sub_event_type=sub,
+            trigger=span(document, sdoc[m.start].idx, sdoc[m.end - 1].idx + len(sdoc[m.end - 1])),
+            sentence=span(document, sent.start_char, sent.end_char), sentence_index=index,
+            actor1=actor1, actor2=actor2,
+            location=places[0].place() if places else None,
+            other_locations=[t.place() for t in places[1:] if t.entry.kind in ("city", "extra")],
+            event_date=value.date if value else None,
+            date_precision=value.precision if value else "day", date_explicit=explicit,
+            fatalities=fatalities if ptype == "ASSAULT" else None,
+            injuries=injuries if ptype == "ASSAULT" else None,
+            quantity=quantity or None, sources=sources, weight=m.trigger.weight,
+        )
+
+    def _unnamed(self, document, sdoc, context, today) -> list[Mention]:
+        """A brief (one report of one incident) whose acts no trigger names ("air defences destroyed two
+        missiles"): one mention on the main verb of its first sentence, typed by the model alone."""
+        decision = self.subtype_model.predict([document.text], [None])[0]
+        row = acled_types()[decision.sub_event_type]
+        tracker = SourceTracker()
+        for index, sent in enumerate(sdoc.sents):
+            root = sent.root
+            if root.pos_ not in ("VERB", "AUX"):
+                continue
+            trigger = Trigger((root.lemma_.lower(),), "V", row["plover_type"] or "MOBILIZE", row["plover_mode"],
+                              decision.event_type, decision.sub_event_type, UNNAMED_WEIGHT)
+            m = Match(root, root.i, root.i + 1, trigger)
+            value = _event_date(root, dates_.expressions(sent, today))
+            return [self._mention(document, sdoc, sent, index, m, (value, value is not None), context, numbers.counts(sent), tracker(sent))]
+        return []
 
 
 def _sentences(sdoc, event: Event) -> list:

@@ -138,6 +138,10 @@ class Event(Record):
     acled_sub_event_type: Optional[str] = None
     actor1: Optional[Actor] = None
     actor2: Optional[Actor] = None
+    # ACLED's associated actors: who acted with actor1 / actor2 without being the main side
+    # (the union that organised a protest; the women targeted in sexual violence).
+    assoc_actor1: list[Actor] = Field(default_factory=list)
+    assoc_actor2: list[Actor] = Field(default_factory=list)
     location: Optional[Place] = None
     other_locations: list[Place] = Field(default_factory=list)
     fatalities: Optional[int] = None

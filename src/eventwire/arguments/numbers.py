@@ -135,6 +135,27 @@ def counts(sent) -> Counts:
     return out
 
 
+def total_fatalities(sentences) -> Optional[int]:
+    """The deaths a short report of one incident gives: the largest toll any of its sentences states
+    (a later "the toll reached 145" updates "killing dozens"); None when none is stated."""
+    found = [n for sent in sentences for kind, n, _ in counts(sent).figures if kind == "fatalities"]
+    return max(found) if found else None
+
+
+def _group(noun) -> Optional[int]:
+    """The count of a victims' noun phrase, with the groups conjoined to it summed:
+    "4 soldiers and 7 militants" -> 11 (ACLED adds victim groups up)."""
+    n = value(noun) if _is_number(noun) else _number_of(noun)
+    if n is None:
+        return None
+    for other in noun.conjuncts:
+        if other.pos_ in ("NOUN", "PROPN", "NUM") and other.i > noun.i:
+            m = value(other) if _is_number(other) else _number_of(other)
+            if m is not None:
+                n += m
+    return n
+
+
 def _figure_for(word) -> Optional[int]:
     """The victims' count governed by a casualty word, through the parse."""
     if any(c.dep_ == "prep" and c.lower_ in ("since", "during", "throughout") for c in word.children):
@@ -145,11 +166,7 @@ def _figure_for(word) -> Optional[int]:
         if child.dep_ == "nsubj" and not intransitive:
             continue  # "An airstrike killed 61 people": the subject is the attacker, not the toll
         if child.dep_ in ("dobj", "nsubjpass", "nsubj", "pobj", "attr") or (child.dep_ == "npadvmod"):
-            if _is_number(child):
-                n = value(child)
-                if n is not None:
-                    return n
-            n = _number_of(child)
+            n = _group(child)
             if n is not None:
                 return n
         if child.dep_ in ("nummod",) and _is_number(child):  # "14 dead"

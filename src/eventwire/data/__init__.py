@@ -42,6 +42,6 @@ def fingerprint() -> str:
 
     h = hashlib.sha1()
     for entry in sorted(resources.files(__package__).iterdir(), key=lambda e: e.name):
-        if entry.name.endswith((".csv", ".jsonl", ".tsv")):
+        if entry.name.endswith((".csv", ".jsonl", ".tsv", ".npz")):
             h.update(entry.name.encode() + b"\0" + entry.read_bytes())
     return h.hexdigest()[:12]

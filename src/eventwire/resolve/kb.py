@@ -26,7 +26,7 @@ KIND_NAMES = {
     "protesters": ("Protesters ({country})", "protesters"),
     "rioters": ("Rioters ({country})", "rioters"),
     "civilians": ("Civilians ({country})", "civilians"),
-    "armed": ("Unidentified Armed Group ({country})", "rebel_group"),
+    "armed": ("Unidentified Armed Group ({country})", "political_militia"),  # ACLED: inter 3
 }
 QUANTIFIERS = {"dozens", "hundreds", "thousands", "scores", "number", "group", "some", "many", "several",
                "most", "all", "members", "member", "one", "two", "three", "tens"}
