@@ -11,27 +11,83 @@ def _main(events, *types):
 
 
 def test_dispersal_with_tear_gas_is_a_protest_with_intervention(extract):
+    # a brief on a dispersed march reports the march: ACLED's actor1 is the crowd, the police actor2
     e = _main(extract("Police fired tear gas and water cannon to disperse hundreds of protesters in Nairobi "
-                      "on Tuesday."), "ASSAULT", "COERCE")
+                      "on Tuesday."), "PROTEST")
     assert (e.acled_event_type, e.acled_sub_event_type) == ("Protests", "Protest with intervention")
-    assert e.actor1.type == "state_forces"
+    assert e.actor1.name == "Protesters (Kenya)" and e.actor2.type == "state_forces"
+
+
+def test_in_an_article_the_side_that_struck_stays_actor1(extract):
+    text = ("Police fired tear gas and water cannon to disperse hundreds of protesters in Nairobi on Tuesday. "
+            + "The demonstrators had gathered outside parliament to oppose a new finance bill, and several "
+              "opposition politicians addressed the crowd before the police moved in. " * 8)
+    e = _main(extract(text), "ASSAULT", "COERCE")
+    assert e.acled_event_type == "Protests"
+    assert e.actor1.type == "state_forces" and e.actor2.name == "Protesters (Kenya)"
 
 
 def test_lethal_force_on_protesters_is_excessive_force(extract):
     e = _main(extract("Security forces shot dead 12 protesters in Khartoum on Monday, doctors said."), "ASSAULT")
     assert (e.acled_event_type, e.acled_sub_event_type) == ("Protests", "Excessive force against protesters")
     assert e.actor2 is not None and e.actor2.type == "protesters"
+    assert e.fatalities == 12
 
 
 def test_violent_demonstrators_are_rioters(extract):
-    e = _main(extract("Demonstrators torched cars and clashed with police in Paris on Saturday."), "ASSAULT")
+    e = _main(extract("Demonstrators torched cars and clashed with police in Paris on Saturday."), "ASSAULT", "PROTEST")
     assert (e.acled_event_type, e.acled_sub_event_type) == ("Riots", "Violent demonstration")
     assert e.actor1.name == "Rioters (France)" and e.actor1.mention == "Demonstrators"
 
 
 def test_riot_police_alone_make_no_riot(extract):
-    e = _main(extract("Riot police dispersed a march of teachers in Bogota on Friday."), "COERCE", "ASSAULT")
+    e = _main(extract("Riot police dispersed a march of teachers in Bogota on Friday."), "COERCE", "ASSAULT", "PROTEST")
     assert e.acled_sub_event_type == "Protest with intervention"
+    assert e.actor1.name == "Protesters (Colombia)"
+
+
+def test_a_demonstration_with_burning_tyres_is_one_violent_demonstration(extract):
+    events = extract("Members of the party's youth wing staged a demonstration and set fire to tyres on the main "
+                     "road in Kisumu on 3 May 2023.", date="2023-05-04")
+    primary = max(events, key=lambda e: e.confidence)
+    assert (primary.acled_event_type, primary.acled_sub_event_type) == ("Riots", "Violent demonstration")
+    assert primary.actor1.name == "Rioters (Kenya)"
+    assert all(e.confidence < primary.confidence for e in events if e is not primary)
+
+
+def test_a_defused_bomb_is_disrupted_weapons_use(extract):
+    e = max(extract("A roadside bomb was found and defused by soldiers near Kidal, Mali, on 2 May 2023.",
+                    date="2023-05-03"), key=lambda e: e.confidence)
+    assert (e.acled_event_type, e.acled_sub_event_type) == ("Strategic developments", "Disrupted weapons use")
+
+
+def test_a_town_taken_without_resistance_is_a_non_violent_transfer(extract):
+    e = max(extract("Rebel fighters took over the town of Kidal, Mali, without resistance on 1 May 2023 after "
+                    "government troops withdrew.", date="2023-05-02"), key=lambda e: e.confidence)
+    assert e.acled_sub_event_type == "Non-violent transfer of territory"
+
+
+def test_an_unnamed_attacker_is_the_group_the_text_blames(extract):
+    e = max(extract("A car bomb exploded near a checkpoint in Mogadishu on 5 May 2023, killing 4 soldiers and "
+                    "7 civilians. Al Shabaab claimed responsibility.", date="2023-05-05"), key=lambda e: e.confidence)
+    assert e.acled_event_type == "Explosions/Remote violence"
+    assert e.actor1.name == "Al-Shabaab" and e.actor1.mention == "Al Shabaab"
+    assert e.fatalities == 11   # victim groups summed
+
+
+def test_victims_of_an_attack_are_civilians_of_the_country(extract):
+    e = max(extract("Gunmen killed four farmers and two herders in a village near Jos, Nigeria, on 2 May 2023.",
+                    date="2023-05-03"), key=lambda e: e.confidence)
+    assert (e.acled_event_type, e.acled_sub_event_type) == ("Violence against civilians", "Attack")
+    assert e.actor1.name == "Unidentified Armed Group (Nigeria)" and e.actor1.mention == "Gunmen"
+    assert e.actor2.name == "Civilians (Nigeria)"
+    assert e.fatalities == 6
+
+
+def test_a_meeting_stays_uncoded(extract):
+    events = extract("The foreign ministers of Egypt and Qatar met in Cairo on Tuesday to discuss a ceasefire.",
+                     date="2024-05-15")
+    assert events and all(e.acled_event_type is None for e in events)
 
 
 @pytest.mark.parametrize("text", [

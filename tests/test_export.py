@@ -11,7 +11,7 @@ from eventwire import Event, export
 from eventwire.errors import EventwireError
 
 ACLED_COLUMNS = ["event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type", "actor1",
-                 "actor2", "country", "admin1", "location", "latitude", "longitude", "geo_precision", "source",
+                 "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "country", "admin1", "location", "latitude", "longitude", "geo_precision", "source",
                  "notes", "fatalities"]
 
 
@@ -49,6 +49,11 @@ def test_csv(events, tmp_path):
         assert row["plover_type"] == e.plover_type
         assert row["event_date"] == (e.event_date.isoformat() if e.event_date else "")
         assert row["actor1"] == (e.actor1.name if e.actor1 else "")
+        assert row["assoc_actor_1"] == "; ".join(a.name for a in e.assoc_actor1)
+        codes = [int(row[k]) for k in ("inter1", "inter2") if row[k]]
+        assert all(1 <= c <= 8 for c in codes)
+        if codes:   # ACLED's interaction: the lower inter code first, X0 for one side only
+            assert int(row["interaction"]) == min(codes) * 10 + (max(codes) if len(codes) == 2 else 0)
         assert row["location"] == (e.location.name if e.location else "")
         assert row["fatalities"] == ("" if e.fatalities is None else str(e.fatalities))
         assert row["sources"] == "; ".join(e.sources)
@@ -77,6 +82,11 @@ def test_acled_csv(events, tmp_path, pipeline):
         assert row["time_precision"] == {"day": "1", "week": "2", "month": "3", "year": "3"}[e.date_precision]
         assert (row["event_type"], row["sub_event_type"]) == (e.acled_event_type, e.acled_sub_event_type)
         assert row["actor1"] == (e.actor1.name if e.actor1 else "")
+        assert row["assoc_actor_1"] == "; ".join(a.name for a in e.assoc_actor1)
+        codes = [int(row[k]) for k in ("inter1", "inter2") if row[k]]
+        assert all(1 <= c <= 8 for c in codes)
+        if codes:   # ACLED's interaction: the lower inter code first, X0 for one side only
+            assert int(row["interaction"]) == min(codes) * 10 + (max(codes) if len(codes) == 2 else 0)
         if e.location is not None:
             assert row["country"] == pipeline.kb.country_name(e.location.country)
             assert row["location"] == e.location.name
@@ -140,3 +150,16 @@ def test_unknown_format(events, tmp_path):
 def test_formats_listed():
     assert set(export.FORMATS) == {"jsonl", "csv", "acled-csv", "geojson", "parquet"}
     assert list(export.ACLED_COLUMNS) == ACLED_COLUMNS
+
+
+def test_inter_codes_follow_acled():
+    from eventwire.records import Actor
+
+    army = Actor(name="Military Forces of Nigeria", mention="troops", country="NGA", type="state_forces")
+    crowd = Actor(name="Protesters (Nigeria)", mention="protesters", country="NGA", type="protesters")
+    group = Actor(name="Unidentified Armed Group (Nigeria)", mention="gunmen", country="NGA", type="political_militia")
+    assert export.inter(army, "NGA") == 1
+    assert export.inter(army, "NER") == 8    # a state's forces abroad are external forces
+    assert export.inter(crowd, "NGA") == 6 and export.inter(group, "NGA") == 3
+    assert export.interaction(export.inter(crowd, "NGA"), export.inter(army, "NGA")) == 16
+    assert export.interaction(6, None) == 60 and export.interaction(None, None) is None

@@ -57,7 +57,7 @@ def test_persons_with_affiliation(nlp, kb):
     ("Israeli troops entered the town.", "troops", "ASSAULT", None, "Military Forces of Israel", "state_forces", "ISR"),
     ("Iranian officials met the delegation.", "officials", "CONSULT", None, "Government of Iran", "government", "IRN"),
     ("Police arrested the men.", "Police", "COERCE", "IRN", "Police Forces of Iran", "state_forces", "IRN"),
-    ("Gunmen attacked the convoy.", "Gunmen", "ASSAULT", "MLI", "Unidentified Armed Group (Mali)", "rebel_group", "MLI"),
+    ("Gunmen attacked the convoy.", "Gunmen", "ASSAULT", "MLI", "Unidentified Armed Group (Mali)", "political_militia", "MLI"),
     ("Protesters blocked the road.", "Protesters", "PROTEST", "VEN", "Protesters (Venezuela)", "protesters", "VEN"),
     ("Boko Haram militants abducted the girls.", "militants", "ASSAULT", None, "Boko Haram", "rebel_group", "NGA"),
 ])

@@ -57,7 +57,8 @@ def test_passive_voice_puts_the_victims_in_actor2(extract):
     e = one(extract("Three soldiers were killed by a roadside bomb near Kandahar on Monday."), "ASSAULT")
     assert "soldiers" in e.actor2.mention
     assert e.actor2.type == "state_forces"
-    assert e.actor1 is None                        # a bomb is not an actor
+    # a bomb is not an actor: whoever planted it is ACLED's unidentified armed group, named by no phrase
+    assert e.actor1.name == "Unidentified Armed Group (Afghanistan)" and e.actor1.mention == ""
     assert e.fatalities == 3
     assert e.event_date == dt.date(2024, 5, 13)
     assert e.acled_sub_event_type == "Remote explosive/landmine/IED"
@@ -170,7 +171,8 @@ def test_records_match_the_spec(corpus, spec_fields, spec_plover_types, spec_acl
             a = record[key]
             if a is not None:
                 assert {"name", "mention", "country", "type", "id"} <= set(a)
-                assert a["name"] and a["mention"]
+                # a name given by ACLED's convention to an attacker no phrase names quotes nothing
+                assert a["name"] and (a["mention"] or a["name"].startswith("Unidentified "))
                 assert a["type"] in spec_actor_types | {None}
                 assert a["country"] is None or re.fullmatch(r"[A-Z]{3}", a["country"])
         for place in [record["location"]] * (record["location"] is not None) + record["other_locations"]:
@@ -312,11 +314,11 @@ def test_strike_on_a_town_happens_in_that_town(extract):
     assert e.location is not None and e.location.country == "PSE"
 
 
-@pytest.mark.xfail(strict=True, reason="'march' is only a noun trigger: 'protesters marched' gives no PROTEST")
 def test_protesters_marching_is_a_protest(extract):
     e = one(extract("Thousands of protesters marched in Caracas on Monday against the election result.",
                     date="2024-07-30"), "PROTEST")
     assert e.location.name == "Caracas"
+    assert e.actor1.name == "Protesters (Venezuela)"
 
 
 @pytest.mark.xfail(strict=True, reason="a bare demonym as the arrested ('15 Palestinians') is named "

@@ -31,7 +31,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from eventwire.classify import Encoder, acled_types, rule_features  # noqa: E402
+from eventwire.classify import NONE, Encoder, acled_types, rule_features  # noqa: E402
 from eventwire.records import Document  # noqa: E402
 
 SEED = 20261202
@@ -48,8 +48,8 @@ def load_corpus(folder: Path) -> list[dict]:
                 row["where"] = f"{path.name}:{n}"
                 rows.append(row)
     known = acled_types()
-    bad = [r["where"] for r in rows if r["sub_event_type"] not in known
-           or known[r["sub_event_type"]]["event_type"] != r["event_type"]]
+    bad = [r["where"] for r in rows if r["sub_event_type"] != NONE and (
+           r["sub_event_type"] not in known or known[r["sub_event_type"]]["event_type"] != r["event_type"])]
     if bad:
         raise SystemExit(f"unknown sub-event types at {', '.join(bad[:10])}")
     return rows
@@ -90,13 +90,15 @@ def fit(x, y, c: float):
 
 
 def report(name: str, gold: list[str], pred: list, types: dict) -> float:
+    types = {**types, NONE: {"event_type": "(none)"}}
+    pred = [NONE if p is None else p for p in pred]
     ok = [g == p for g, p in zip(gold, pred)]
     by_type = defaultdict(list)
     for g, p, k in zip(gold, pred, ok):
         by_type[types[g]["event_type"]].append((k, types.get(p, {}).get("event_type") == types[g]["event_type"]))
     type_acc = np.mean([t for v in by_type.values() for _, t in v])
     line = f"| {name} | {np.mean(ok):.3f} | {type_acc:.3f} | " + " | ".join(
-        f"{np.mean([k for k, _ in by_type[t]]):.2f}" for t in sorted(by_type))
+        f"{np.mean([k for k, _ in by_type[t]]):.2f}" for t in sorted(by_type)) + " |"
     print(line)
     return float(np.mean(ok))
 
@@ -114,7 +116,7 @@ def main(argv=None):
 
     rows = load_corpus(args.corpus)
     types = acled_types()
-    classes = list(types)  # every sub-type, in ACLED's priority order
+    classes = list(types) + [NONE]  # every sub-type in ACLED's priority order, then "no ACLED event"
     print(f"corpus: {len(rows)} texts, {len({r['sub_event_type'] for r in rows})} sub-event types, "
           f"{len({r.get('country') for r in rows})} countries; {Counter(r.get('style') for r in rows)}")
     missing = [c for c in classes if c not in {r["sub_event_type"] for r in rows}]
@@ -132,8 +134,9 @@ def main(argv=None):
     train, test = split(rows, args.holdout, rng)
     gold = list(y[test])
     print(f"\nheld out: {len(test)} texts (stratified {args.holdout:.0%}), trained on {len(train)}")
-    print("| variant | sub-event type | event type | " + " | ".join(sorted({t['event_type'] for t in types.values()})) + " |")
-    print("|---|---|---|" + "---|" * len({t['event_type'] for t in types.values()}))
+    heads = sorted({t["event_type"] for t in types.values()} | {"(none)"})
+    print("| variant | sub-event type | event type | " + " | ".join(heads) + " |")
+    print("|---|---|---|" + "---|" * len(heads))
     styles = [rows[i].get("style") for i in test]
     m_model = fit(emb[train], y[train], args.C)
     m_comb = fit(x_combined[train], y[train], args.C)

@@ -10,7 +10,8 @@ written for eventwire, every sub-type covered) and ships as `data/subtypes.npz`:
 so running it needs no scikit-learn. The encoder and the weights load once, on first use.
 
 `SubtypeModel().predict(texts, rule_subtypes)` -> one `Decision` per text: the sub-type, its event
-type (data/acled_types.csv), and the probability the model gives it.
+type (data/acled_types.csv), and the probability the model gives it; sub-type None when the text is
+of the kind ACLED codes no event for (meetings, statements, plans: the corpus's negative class).
 """
 from __future__ import annotations
 
@@ -28,10 +29,13 @@ from . import data
 MODEL_FILE = "subtypes.npz"
 
 
+NONE = ""  # the class of texts ACLED codes no event for (a meeting, a statement, a plan)
+
+
 @dataclass(frozen=True)
 class Decision:
-    sub_event_type: str
-    event_type: str
+    sub_event_type: Optional[str]  # None: ACLED would code no event
+    event_type: Optional[str]
     probability: float
 
 
@@ -108,13 +112,26 @@ class SubtypeModel:
         p = np.exp(logits)
         return p / p.sum(axis=1, keepdims=True)
 
-    def predict(self, texts: Sequence[str], rule_subtypes: Sequence[Optional[str]]) -> list[Decision]:
+    def predict(self, texts: Sequence[str], rule_subtypes: Sequence[Optional[str]],
+                exclude: Optional[Sequence[set]] = None) -> list[Decision]:
+        """One decision per text. `exclude[i]` is a set of ACLED event types the text cannot be (no
+        crowd in it: neither Protests nor Riots); the other classes' probabilities are renormalised."""
         if not texts:
             return []
         table = acled_types()
         out = []
-        for row in self.probabilities(texts, rule_subtypes):
+        probs = self.probabilities(texts, rule_subtypes)
+        if exclude is not None:
+            for row, banned in zip(probs, exclude):
+                for k, c in enumerate(self.classes):
+                    if c != NONE and table[c]["event_type"] in banned:
+                        row[k] = 0.0
+                row /= row.sum()
+        for row in probs:
             k = int(row.argmax())
             sub = self.classes[k]
-            out.append(Decision(sub, table[sub]["event_type"], float(row[k])))
+            if sub == NONE:
+                out.append(Decision(None, None, float(row[k])))
+            else:
+                out.append(Decision(sub, table[sub]["event_type"], float(row[k])))
         return out

@@ -8,7 +8,7 @@
 - State forces acting on demonstrators make a protest event: lethal force is *Excessive force
   against protesters*; dispersal, tear gas or arrests are *Protest with intervention*.
 
-The cues are lemma phrases in data/crowd.csv (demo, mob, violent, intervene, lethal; "none" for
+The cues are lemma phrases in data/crowd.csv (demo, mob, crowd, violent, intervene, lethal; "none" for
 phrases that only look like one, such as "riot police"), looked for in every evidence sentence of
 the event, the longest phrase at a token first; dates are skipped ("1 March" is no march). The PLOVER type and the actors' order are left as the
 parse found them; only ACLED's type, sub-type and crowd names change. Coding happens after merging,
@@ -114,8 +114,18 @@ class TypeCoder:
     with the rules' sub-type as one of the model's features. Events ACLED does not code (statements,
     meetings: no ACLED type from the rules) keep no type, except the main event of a brief."""
 
-    def __init__(self, model):
+    def __init__(self, model, crowd: Optional["CrowdCoder"] = None):
         self.model = model
+        self.crowd = crowd
+
+    def _banned(self, sentences, rule_type: Optional[str]) -> set:
+        """Who was involved decides between the types: with no crowd in the text (no demonstration,
+        mob or crowd among data/crowd.csv's cues) and none found by the rules, it is neither Protests
+        nor Riots."""
+        if self.crowd is None or not sentences or rule_type in ("Protests", "Riots"):
+            return set()
+        cues = self.crowd.found(sentences)
+        return set() if {"demo", "mob", "crowd"} & set(cues) else {"Protests", "Riots"}
 
     def __call__(self, document, events: list[Event], sdoc=None) -> list[Event]:
         if self.model is None or not events:
@@ -124,14 +134,20 @@ class TypeCoder:
             return self._brief(document, events, sdoc)
         coded = [i for i, e in enumerate(events) if e.acled_event_type]
         texts = [" ".join(s.text for s in events[i].evidence) or document.text for i in coded]
+        banned = [self._banned(_spans(sdoc, events[i]), events[i].acled_event_type) for i in coded]
         out = list(events)
-        for i, d in zip(coded, self.model.predict(texts, [events[i].acled_sub_event_type for i in coded])):
-            out[i] = recode(events[i], d)
+        for i, d in zip(coded, self.model.predict(texts, [events[i].acled_sub_event_type for i in coded], banned)):
+            if d.sub_event_type is not None:  # "no ACLED event" leaves the rules' coding as it is
+                out[i] = recode(events[i], d)
         return out
 
     def _brief(self, document, events: list[Event], sdoc) -> list[Event]:
         primary = max(events, key=lambda e: e.confidence)
-        d = self.model.predict([document.text], [primary.acled_sub_event_type])[0]
+        d = self.model.predict([document.text], [primary.acled_sub_event_type],
+                               [self._banned(list(sdoc.sents) if sdoc is not None else [],
+                                             primary.acled_event_type)])[0]
+        if d.sub_event_type is None:
+            return events  # a meeting, a statement: the rules' coding stands
         same = [e for e in events if e.acled_event_type == d.event_type]
         main = max(same or [primary], key=lambda e: e.confidence)
         top = max(e.confidence for e in events)
@@ -149,6 +165,13 @@ class TypeCoder:
             else:
                 out.append(e.model_copy(update={"confidence": round(min(e.confidence * MINOR, top * MINOR), 3)}))
         return out
+
+
+def _spans(sdoc, event: Event) -> list:
+    if sdoc is None:
+        return []
+    spans = (sdoc.char_span(s.start, s.end, alignment_mode="expand") for s in event.evidence)
+    return [s for s in spans if s is not None]
 
 
 def recode(event: Event, d) -> Event:
@@ -197,7 +220,8 @@ class ActorCoder:
         if etype in VIOLENT:
             if a1 is not None and a1.type in VICTIM_TYPES - {None, "other"} and (a2 is None or a2.type in ARMED):
                 a1, a2 = a2, a1  # the victims are never the side that struck
-            if a1 is None or (a1.id is None and a1.type in ("rebel_group", "political_militia") and a1.name == a1.mention):
+            if a1 is None or (a1.id is None and a1.type in ("rebel_group", "political_militia")
+                              and (a1.name == a1.mention or a1.name.startswith("Unidentified "))):
                 a1 = self._attributed(event, sentences, hits, brief_doc, exclude=a2) or self._unidentified(a1, country, event)
             elif a1.type == "state_forces" and a1.country is None and country:
                 a1 = self.kb.crowd("police" if self.kb.agents.get(a1.mention.lower().split()[-1]) == "police"

@@ -43,7 +43,8 @@ PARAGRAPH = re.compile(r"\n\s*\n")
 VICTIMS = ("civilians", "protesters")
 # Below this, an event is a lone weak trigger with neither actor nor place of its own ("the violence").
 MIN_CONFIDENCE = 0.3
-UNNAMED_WEIGHT = 0.5  # a brief's act that no trigger names: the model's type, the parse's arguments
+UNNAMED_WEIGHT = 0.5
+UNNAMED_MIN_PROBABILITY = 0.5  # and only when the model is this sure of the type  # a brief's act that no trigger names: the model's type, the parse's arguments
 DOC_TIMEOUT = 60.0  # seconds per document, annotation and extraction together
 RETRY = 0.2  # seconds between alarms once a budget has run out
 MAX_CHARS = 5_000_000  # longer texts are refused: split them (a 1 MB article takes seconds, not minutes)
@@ -123,7 +124,7 @@ class Pipeline:
 
     @cached_property
     def typer(self) -> TypeCoder:
-        return TypeCoder(self.subtype_model)
+        return TypeCoder(self.subtype_model, self.coder)
 
     @cached_property
     def geoparser(self) -> Geoparser:
@@ -279,6 +280,8 @@ class Pipeline:
         """A brief (one report of one incident) whose acts no trigger names ("air defences destroyed two
         missiles"): one mention on the main verb of its first sentence, typed by the model alone."""
         decision = self.subtype_model.predict([document.text], [None])[0]
+        if decision.sub_event_type is None or decision.probability < UNNAMED_MIN_PROBABILITY:
+            return []
         row = acled_types()[decision.sub_event_type]
         tracker = SourceTracker()
         for index, sent in enumerate(sdoc.sents):
@@ -288,6 +291,8 @@ class Pipeline:
             trigger = Trigger((root.lemma_.lower(),), "V", row["plover_type"] or "MOBILIZE", row["plover_mode"],
                               decision.event_type, decision.sub_event_type, UNNAMED_WEIGHT)
             m = Match(root, root.i, root.i + 1, trigger)
+            if not self.finder.reports_act(m):
+                return []  # "militants often attack", "will meet", "did not fire": no act is reported
             value = _event_date(root, dates_.expressions(sent, today))
             return [self._mention(document, sdoc, sent, index, m, (value, value is not None), context, numbers.counts(sent), tracker(sent))]
         return []
