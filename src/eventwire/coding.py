@@ -110,9 +110,9 @@ def is_brief(document) -> bool:
 
 
 class TypeCoder:
-    """ACLED's event and sub-event type of each event from its whole text (classify.SubtypeModel),
-    with the rules' sub-type as one of the model's features. Events ACLED does not code (statements,
-    meetings: no ACLED type from the rules) keep no type, except the main event of a brief."""
+    """ACLED's event and sub-event type of a brief's main event from the brief's whole text
+    (classify.SubtypeModel), with the rules' sub-type as one of the model's features. When the model
+    finds no ACLED event in it (a meeting, a statement), the rules' coding stands."""
 
     def __init__(self, model, crowd: Optional["CrowdCoder"] = None):
         self.model = model
@@ -128,18 +128,12 @@ class TypeCoder:
         return set() if {"demo", "mob", "crowd"} & set(cues) else {"Protests", "Riots"}
 
     def __call__(self, document, events: list[Event], sdoc=None) -> list[Event]:
-        if self.model is None or not events:
+        """The events of a brief, with its main event coded by the model. In a full article each event
+        keeps the rules' coding: measured on dev articles the model did not beat the rules there
+        (docs/accuracy.md), and embedding every event would halve throughput."""
+        if self.model is None or not events or not is_brief(document):
             return events
-        if is_brief(document):
-            return self._brief(document, events, sdoc)
-        coded = [i for i, e in enumerate(events) if e.acled_event_type]
-        texts = [" ".join(s.text for s in events[i].evidence) or document.text for i in coded]
-        banned = [self._banned(_spans(sdoc, events[i]), events[i].acled_event_type) for i in coded]
-        out = list(events)
-        for i, d in zip(coded, self.model.predict(texts, [events[i].acled_sub_event_type for i in coded], banned)):
-            if d.sub_event_type is not None:  # "no ACLED event" leaves the rules' coding as it is
-                out[i] = recode(events[i], d)
-        return out
+        return self._brief(document, events, sdoc)
 
     def _brief(self, document, events: list[Event], sdoc) -> list[Event]:
         primary = max(events, key=lambda e: e.confidence)
@@ -165,13 +159,6 @@ class TypeCoder:
             else:
                 out.append(e.model_copy(update={"confidence": round(min(e.confidence * MINOR, top * MINOR), 3)}))
         return out
-
-
-def _spans(sdoc, event: Event) -> list:
-    if sdoc is None:
-        return []
-    spans = (sdoc.char_span(s.start, s.end, alignment_mode="expand") for s in event.evidence)
-    return [s for s in spans if s is not None]
 
 
 def recode(event: Event, d) -> Event:
