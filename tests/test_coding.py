@@ -28,10 +28,17 @@ def test_in_an_article_the_side_that_struck_stays_actor1(extract):
 
 
 def test_lethal_force_on_protesters_is_excessive_force(extract):
-    e = _main(extract("Security forces shot dead 12 protesters in Khartoum on Monday, doctors said."), "ASSAULT")
+    e = _main(extract("Security forces shot dead 12 protesters in Khartoum on Monday, doctors said."), "PROTEST")
     assert (e.acled_event_type, e.acled_sub_event_type) == ("Protests", "Excessive force against protesters")
-    assert e.actor2 is not None and e.actor2.type == "protesters"
+    assert e.actor1.name == "Protesters (Sudan)" and e.actor2.type == "state_forces"
     assert e.fatalities == 12
+
+
+def test_a_leader_acts_for_the_state(extract):
+    e = max(extract("Ethiopian Prime Minister Abiy Ahmed signed a peace agreement with the TPLF in Addis Ababa "
+                    "on 2 May 2023.", date="2023-05-03"), key=lambda e: e.confidence)
+    assert (e.acled_event_type, e.acled_sub_event_type) == ("Strategic developments", "Agreement")
+    assert e.actor1.name == "Government of Ethiopia" and "Abiy Ahmed" in e.actor1.mention   # ACLED names no persons
 
 
 def test_violent_demonstrators_are_rioters(extract):

@@ -153,8 +153,8 @@ class TypeCoder:
                     total = numbers.total_fatalities(sdoc.sents)
                     if total is not None and (e.fatalities or 0) < total:
                         update["fatalities"] = total  # the whole report's toll is this event's
-                if acled_types()[d.sub_event_type]["plover_type"] == "PROTEST":
-                    update["plover_type"] = "PROTEST"  # a brief on a dispersed march reports the march
+                if d.event_type == "Protests":
+                    update["plover_type"] = "PROTEST"  # a brief on a dispersed or fired-on march reports the march
                 out.append(recode(e, d).model_copy(update=update))
             else:
                 out.append(e.model_copy(update={"confidence": round(min(e.confidence * MINOR, top * MINOR), 3)}))
@@ -210,9 +210,9 @@ class ActorCoder:
             if a1 is None or (a1.id is None and a1.type in ("rebel_group", "political_militia")
                               and (a1.name == a1.mention or a1.name.startswith("Unidentified "))):
                 a1 = self._attributed(event, sentences, hits, brief_doc, exclude=a2) or self._unidentified(a1, country, event)
-            elif a1.type == "state_forces" and a1.country is None and country:
-                a1 = self.kb.crowd("police" if self.kb.agents.get(a1.mention.lower().split()[-1]) == "police"
-                                   else "military", country, a1.mention)
+        a1 = self._organisation(a1, country)
+        if etype != "Violence against civilians":
+            a2 = self._organisation(a2, country)
         if etype == "Violence against civilians" and a2 is not None and a2.type in VICTIM_TYPES and a2.type != "civilians":
             where = a2.country if a2.type == "person" and a2.country else country
             if where:
@@ -223,6 +223,27 @@ class ActorCoder:
         if (a1, a2, assoc1) == (event.actor1, event.actor2, event.assoc_actor1):
             return event
         return event.model_copy(update=update)
+
+    def _organisation(self, actor: Optional[Actor], country: Optional[str]) -> Optional[Actor]:
+        """ACLED names no persons: a person acts for their organisation (the KB's affiliation), a
+        leader of a state for its government; state forces of no stated country are the event country's."""
+        if actor is None:
+            return None
+        if actor.type == "person":
+            group = self.kb.by_name.get(actor.affiliation or "")
+            if group is not None:
+                return Actor(name=group.name, mention=actor.mention, type=group.kind, country=group.country,
+                             id=group.id)
+            state = next((e.country for e in self.kb.entries.get(actor.affiliation or "", []) if e.kind == "country"),
+                         None)
+            if state:
+                return self.kb.crowd("government", state, actor.mention)
+            return actor
+        if actor.type == "state_forces" and actor.country is None and country:
+            words = actor.mention.lower().split()
+            kind = "police" if words and self.kb.agents.get(words[-1]) == "police" or "police" in words else "military"
+            return self.kb.crowd(kind, country, actor.mention)
+        return actor
 
     def _crowd(self, event: Event, a1, a2, assoc1: list, country: str, sentences):
         """Protests and Riots: the crowd is `Protesters (X)` / `Rioters (X)`, an organising group its
