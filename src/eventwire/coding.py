@@ -203,7 +203,8 @@ class ActorCoder:
         a1, a2 = event.actor1, event.actor2
         assoc1: list = list(event.assoc_actor1)
         if etype in ("Protests", "Riots") and country:
-            a1, a2, assoc1 = self._crowd(event, a1, a2, assoc1, country, sentences)
+            a1, a2, assoc1 = self._crowd(event, a1, a2, assoc1, country,
+                                         list(brief_doc.sents) if brief_doc is not None else sentences)
         if etype in VIOLENT:
             if a1 is not None and a1.type in VICTIM_TYPES - {None, "other"} and (a2 is None or a2.type in ARMED):
                 a1, a2 = a2, a1  # the victims are never the side that struck
