@@ -20,11 +20,13 @@ BACKGROUND_DAYS = 7
 SAME_PLACE_KM = 50.0
 WINDOW = 200  # sentences: mentions further apart are never one event (no article is that long)
 # ACLED's priority among sub-event types: the first that applies wins.
+# Which sub-type a merged event takes from its mentions: the most specific, except that shelling
+# inside a clash is the clash (ACLED: "two groups exchanging long-range fire is Armed clash").
 SUB_PRIORITY = ("Suicide bomb", "Chemical weapon", "Air/drone strike", "Remote explosive/landmine/IED",
-                "Shelling/artillery/missile attack", "Grenade", "Excessive force against protesters",
+                "Armed clash", "Shelling/artillery/missile attack", "Grenade", "Excessive force against protesters",
                 "Abduction/forced disappearance", "Sexual violence", "Protest with intervention",
                 "Violent demonstration", "Mob violence", "Arrests", "Looting/property destruction",
-                "Agreement", "Peaceful protest", "Armed clash", "Attack")
+                "Agreement", "Peaceful protest", "Attack")
 GENERIC_PREFIXES = ("Unidentified", "Civilians", "Protesters", "Rioters")
 
 
