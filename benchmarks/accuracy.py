@@ -94,6 +94,92 @@ def notes_calibration(notes_path: Path, preds: list[dict]) -> dict:
     return rows
 
 
+def dev_errors(score, gold_path: Path, preds: list[dict]) -> dict:
+    """Dev's remaining errors grouped by cause: missed and spurious events by type, and the fields
+    wrong on matched events."""
+    gold = score.load(gold_path)
+    by_doc = defaultdict(list)
+    for p in preds:
+        by_doc[p["doc_id"]].append(p)
+    causes = {k: defaultdict(int) for k in ("missed gold event", "record matching no gold event", "sub_type",
+                                            "actor1", "fatalities")}
+    for doc in gold:
+        ps, gs = by_doc.get(doc["doc_id"], []), doc.get("events", [])
+        pairs = score.match_doc(ps, gs)
+        got_p, got_g = {i for i, _, _ in pairs}, {j for _, j, _ in pairs}
+        for j, g in enumerate(gs):
+            if g.get("salient", True) and j not in got_g:
+                causes["missed gold event"][f"{g['plover_type']} ({g.get('acled_sub_event_type') or 'no ACLED type'})"] += 1
+        for i, p in enumerate(ps):
+            if i not in got_p:
+                causes["record matching no gold event"][p["plover_type"]] += 1
+        for i, j, det in pairs:
+            g, p = gs[j], ps[i]
+            if not g.get("salient", True):
+                continue
+            if det["sub_type"] is False:
+                causes["sub_type"][f"{g.get('acled_sub_event_type')} read as {p.get('acled_sub_event_type')}"] += 1
+            if det["actor1"] is False:
+                a2 = score.actor_match(p.get("actor1"), g.get("actor2")) if g.get("actor2") else False
+                causes["actor1"]["none found" if not p.get("actor1") else
+                                 "the other side (gold actor2)" if a2 else "another actor or name"] += 1
+            if det["fatal"] is False:
+                pf, gf = p.get("fatalities"), g.get("fatalities")
+                causes["fatalities"]["none found" if pf is None else "lower than gold" if pf < gf else "higher than gold"] += 1
+    return causes
+
+
+def note_errors(shared: Path, notes_path: Path, preds: list[dict]) -> dict:
+    """The notes' remaining errors, grouped by an observable cause, with counts."""
+    spec = importlib.util.spec_from_file_location("score_notes", shared / "tools" / "score_notes.py")
+    sn = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sn)
+    notes = [json.loads(l) for l in notes_path.read_text().splitlines() if l.strip()]
+    by_doc = defaultdict(list)
+    for p in preds:
+        by_doc[p["doc_id"]].append(p)
+    causes = {"event type": defaultdict(int), "sub-event type": defaultdict(int), "actor1": defaultdict(int),
+              "fatalities": defaultdict(int)}
+    for note in notes:
+        a = note["acled"]
+        ps = by_doc.get(note["doc_id"], [])
+        p = max(ps, key=lambda e: e["confidence"]) if ps else None
+        r = sn.judge(note, p)
+        if p is None:
+            for k in causes:
+                causes[k]["no record for the note"] += 1
+            continue
+        if not r["event_type"]:
+            causes["event type"]["no ACLED type (read as a statement or meeting)" if not p.get("acled_event_type")
+                                 else f"read as {p['acled_event_type']} instead of {a['event_type']}"] += 1
+        elif not r["sub_event_type"]:
+            causes["sub-event type"][f"{a['event_type']}: the wrong sub-type within the right type"] += 1
+        if not r["actor1"]:
+            act = p.get("actor1") or {}
+            gold_a2 = sn.norm_actor(a.get("actor2"))
+            if not act:
+                causes["actor1"]["no actor1" + ("" if p.get("location") else " (and no place, so no country)")] += 1
+            elif not r["event_type"]:
+                causes["actor1"]["follows a wrong event type"] += 1
+            elif gold_a2 and sn.norm_actor(act.get("name")) and (sn.contains_either(gold_a2, sn.norm_actor(act.get("name")))):
+                causes["actor1"]["the other side of the event (ACLED's actor2)"] += 1
+            elif act.get("country") is None:
+                causes["actor1"]["no country known for a conventional name (place not found)"] += 1
+            elif a["actor1"].startswith(("Military Forces", "Police Forces")) and act.get("type") == "state_forces":
+                causes["actor1"]["state forces of another country"] += 1
+            elif a["actor1"].startswith(("Military Forces", "Police Forces", "Government")):
+                causes["actor1"]["a state actor named as another kind"] += 1
+            elif act.get("name", "").startswith("Unidentified"):
+                causes["actor1"]["Unidentified Armed Group where ACLED names the group"] += 1
+            else:
+                causes["actor1"]["another actor or another name for the group"] += 1
+        if not r["fatalities"]:
+            pf = p.get("fatalities")
+            causes["fatalities"]["no figure found" if pf in (None, 0) else
+                                 ("figure lower than ACLED's" if pf < a["fatalities"] else "figure higher than ACLED's")] += 1
+    return causes
+
+
 def table(title: str, rows: dict, heads: tuple[str, str]):
     print(f"\n{title}\n| confidence | records | {heads[0]} | {heads[1]} |\n|---|---|---|---|")
     for lo, hi in BANDS:
@@ -129,9 +215,19 @@ def main(argv=None):
                 if name == "dev":
                     table("dev calibration (a record is right when it matches a salient gold event)",
                           dev_calibration(score, path, preds), ("matched", "strictly right"))
+                    print("\ndev errors by cause")
+                    for metric, counts in dev_errors(score, path, preds).items():
+                        print(f"\n| {metric} | count |\n|---|---|")
+                        for cause, n in sorted(counts.items(), key=lambda kv: -kv[1]):
+                            print(f"| {cause} | {n} |")
                 else:
                     table("notes_dev calibration (the primary record of each note)",
                           notes_calibration(path, preds), ("event type right", "sub-event type right"))
+                    print("\nnotes_dev errors by cause (the primary record of each note)")
+                    for metric, counts in note_errors(args.shared, path, preds).items():
+                        print(f"\n| {metric}: cause | notes |\n|---|---|")
+                        for cause, n in sorted(counts.items(), key=lambda kv: -kv[1]):
+                            print(f"| {cause} | {n} |")
 
 
 if __name__ == "__main__":
