@@ -62,6 +62,12 @@ def value(tok) -> Optional[int]:
         return None
     if text == "one" and tok.i > 0 and tok.doc[tok.i - 1].lower_ == "no":
         return 0  # "no one was killed": reported none
+    if text in WORDS and tok.i + 2 < len(tok.doc) and tok.nbor(1).text == "-" and tok.nbor(2).lower_ in WORDS:
+        if WORDS[text] % 10 == 0 and 20 <= WORDS[text] <= 90 and WORDS[tok.nbor(2).lower_] < 10:
+            return WORDS[text] + WORDS[tok.nbor(2).lower_]  # "Twenty-eight", split by the tokenizer
+    if tok.i >= 2 and tok.doc[tok.i - 1].text == "-" and tok.doc[tok.i - 2].lower_ in WORDS and text in WORDS \
+            and WORDS[text] < 10 and WORDS[tok.doc[tok.i - 2].lower_] % 10 == 0 and WORDS[tok.doc[tok.i - 2].lower_] >= 20:
+        return WORDS[tok.doc[tok.i - 2].lower_] + WORDS[text]  # the "eight" of "twenty-eight"
     if re.fullmatch(r"\d+", text):
         n = int(text)
     elif "-" in text and all(p in WORDS for p in text.split("-")):
@@ -186,12 +192,24 @@ def _figure_for(word) -> Optional[int]:
         n = value(head) if _is_number(head) else _number_of(head)
         if n is not None:
             return n
-    # "the death toll rose to 27", "the toll stands at 61"
+    # "the death toll rose to 27", "the toll stands at 61", "the toll reached 145", "the final toll was 46"
     if word.lemma_.lower() in ("toll", "death") and word.dep_ in ("nsubj", "compound"):
         verb = word.head if word.dep_ == "nsubj" else word.head.head
         for t in verb.subtree:
             if t.dep_ == "pobj" and _is_number(t) and t.head.lower_ in ("to", "at"):
                 return value(t)
+        for t in verb.children:  # a toll's figure is a count even where the tagger calls "46" a date
+            if t.dep_ in ("dobj", "attr") and (t.like_num or _is_number(t)):
+                return value(t)
+    # "beat him to death", "stoned two men to death": the object of the verb "to death" completes
+    if word.lower_ == "death" and word.dep_ == "pobj" and word.head.lower_ == "to" and word.head.head.pos_ == "VERB":
+        obj = next((c for c in word.head.head.children if c.dep_ in ("dobj", "nsubjpass")), None)
+        if obj is not None:
+            if obj.lower_ in ("him", "her") or (obj.pos_ == "PROPN" and obj.ent_type_ == "PERSON"):
+                return 1
+            n = _group(obj)
+            if n is not None:
+                return n
     # "at least 50 killed" parsed loosely: a number right before the word
     i = word.i
     for j in (i - 1, i - 2):
