@@ -69,8 +69,16 @@ def roles(trigger, is_verb: bool) -> tuple[Optional[object], Optional[object]]:
     return _noun_roles(trigger)
 
 
+SUFFER = {"lose", "die", "suffer", "sustain", "perish", "survive", "succumb", "flee", "escape"}
+
+
 def _verb_roles(v):
     a1 = a2 = None
+    if v.lemma_.lower() in ("die", "perish") or (
+            v.tag_ == "VBN" and _child(v, "nsubj") is not None and not any(c.dep_ == "aux" for c in v.children)
+            and v.dep_ == "ROOT" and v.i > v.sent.start and v.doc[v.sent.start].is_title and v.doc[v.i].is_title):
+        # "three soldiers died": the subject is the victim; so in a headline's "Dozens Killed After ..."
+        return None, _child(v, "nsubj")
     subjpass = _child(v, "nsubjpass")
     agent = _child(v, "agent")
     if subjpass is not None or (agent is not None) or v.tag_ == "VBN" and v.dep_ in ("acl", "amod"):
@@ -80,14 +88,17 @@ def _verb_roles(v):
         if a2 is None and v.dep_ in ("acl", "amod", "relcl"):
             a2 = v.head  # "14 civilians killed by ...", "a commander who was killed"
         return a1, a2
-    if v.dep_ in ("relcl", "acl"):
+    before = v.doc[v.i - 1] if v.i > v.sent.start else None
+    if v.tag_ == "VBG" and before is not None and before.ent_type_ in ("NORP", "GPE") and before.dep_ != "nsubj":
+        a1 = before  # "in Israeli shelling": a nominal gerund, its modifier misparsed
+    elif v.dep_ in ("relcl", "acl"):
         a1 = v.head  # "militants who attacked", and a main verb parsed as a clause of its subject
     else:
         subj = _child(v, "nsubj")
         if subj is None and (v.dep_ in ("conj", "xcomp") or v.dep_ == "advcl" and v.tag_ != "VBN"):
             subj, passive = _subject_of(v.head)
-            if passive:
-                subj = None
+            if passive or v.head.lemma_.lower() in SUFFER:
+                subj = None  # "he lost his life in shelling": the one who suffered did not strike
         a1 = subj
     a2 = _child(v, "dobj") or _prep_object(v, TARGET_PREPS) or _prep_object(v, WITH_PREPS)
     if a1 is not None and a1.dep_ == "nsubj" and a1.tag_ == "PRP":
