@@ -321,8 +321,6 @@ def test_protesters_marching_is_a_protest(extract):
     assert e.actor1.name == "Protesters (Venezuela)"
 
 
-@pytest.mark.xfail(strict=True, reason="a bare demonym as the arrested ('15 Palestinians') is named "
-                                      "'Military Forces of Palestine' (state_forces)")
 def test_arrested_people_are_not_military_forces(extract):
     e = one(extract("Israeli forces arrested 15 Palestinians in Jenin on Tuesday."), "COERCE")
     assert e.actor2.type != "state_forces"

@@ -84,6 +84,12 @@ class ActorKB:
         return out
 
     @cached_property
+    def demonyms(self) -> set[str]:
+        """Plural demonyms in lower case ("palestinians", "afghans")."""
+        return {d.strip().lower() for r in self.countries.values() for d in (r["demonyms"] or "").split("|")
+                if d.strip().lower().endswith("s")}
+
+    @cached_property
     def by_name(self) -> dict[str, Entry]:
         return {e.name: e for es in self.entries.values() for e in es if e.kind != "country"}
 
@@ -173,6 +179,8 @@ class ActorKB:
             g = groups[0]
             return Actor(name=g.name, mention=mention, type=g.kind, country=g.country, id=g.id)
         if country:
+            if kind is None and head.tag_ == "NNPS" and head.lower_ in self.demonyms:
+                kind = "civilians"  # "15 Palestinians were arrested": people of a country, not its army
             if kind is None:
                 kind = "military" if plover_type in VIOLENT_TYPES else "government"
             template, atype = KIND_NAMES[kind]
