@@ -21,7 +21,7 @@ from typing import Optional
 
 from . import data
 from .arguments import numbers
-from .classify import acled_types
+from .classify import Decision, acled_types
 from .records import Actor, Event
 from .resolve.kb import ActorKB
 
@@ -95,6 +95,7 @@ class CrowdCoder:
 # is coded from the whole text, and the other acts in it are minor (kept, with less confidence).
 BRIEF_CHARS = 1200
 MINOR = 0.8  # confidence factor of the other events of a brief
+UNSURE = 0.4  # below this probability the model does not overrule a sub-type the rules found
 # PLOVER types that can carry each ACLED event type; another is replaced from data/acled_types.csv.
 PLOVER_OF = {
     "Battles": {"ASSAULT"}, "Explosions/Remote violence": {"ASSAULT"}, "Violence against civilians": {"ASSAULT", "COERCE"},
@@ -142,6 +143,9 @@ class TypeCoder:
                                              primary.acled_event_type)])[0]
         if d.sub_event_type is None:
             return events  # a meeting, a statement: the rules' coding stands
+        if d.probability < UNSURE and primary.acled_sub_event_type:
+            # the model is unsure and the rules have an answer: theirs stands
+            d = Decision(primary.acled_sub_event_type, primary.acled_event_type, primary.confidence)
         same = [e for e in events if e.acled_event_type == d.event_type]
         main = max(same or [primary], key=lambda e: e.confidence)
         top = max(e.confidence for e in events)
