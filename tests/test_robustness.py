@@ -433,10 +433,10 @@ def test_reingest_with_other_options_reextracts(cli_pipeline, runner, tmp_path):
     runner.invoke(app, ["ingest", str(path.parent), "--db", str(db)])
     same = runner.invoke(app, ["ingest", str(path.parent), "--db", str(db)])
     assert "stored 0 document(s)" in same.stderr and "1 unchanged" in same.stderr
-    other = runner.invoke(app, ["ingest", str(path.parent), "--db", str(db), "--min-confidence", "0.99"])
+    other = runner.invoke(app, ["ingest", str(path.parent), "--db", str(db), "--min-confidence", "1.0"])
     assert "stored 1 document(s) and 0 event(s)" in other.stderr
     assert Store(db).events() == []
-    forced = runner.invoke(app, ["ingest", str(path.parent), "--db", str(db), "--min-confidence", "0.99",
+    forced = runner.invoke(app, ["ingest", str(path.parent), "--db", str(db), "--min-confidence", "1.0",
                                  "--reprocess"])
     assert "stored 1 document(s)" in forced.stderr
 

@@ -152,7 +152,7 @@ class TypeCoder:
         out = []
         for e in events:
             if e.event_id == main.event_id:
-                update = {"confidence": round(max(top, d.probability), 3)}
+                update = {"confidence": round(min(0.99, max(top, d.probability)), 3)}
                 if d.event_type in LETHAL and sdoc is not None:
                     total = numbers.total_fatalities(sdoc.sents)
                     if total is not None and (e.fatalities or 0) < total:
