@@ -72,6 +72,15 @@ def test_a_town_taken_without_resistance_is_a_non_violent_transfer(extract):
     e = max(extract("Rebel fighters took over the town of Kidal, Mali, without resistance on 1 May 2023 after "
                     "government troops withdrew.", date="2023-05-02"), key=lambda e: e.confidence)
     assert e.acled_sub_event_type == "Non-violent transfer of territory"
+    # the troops that withdrew are the side that lost the town, never the side that took it
+    assert e.actor2.name == "Military Forces of Mali" and (e.actor1 is None or e.actor1.name != e.actor2.name)
+
+
+def test_a_government_that_sets_up_a_base_acts_through_its_forces(extract):
+    e = max(extract("Israeli officials said on 2 May 2023 that the army had set up a new base near Jenin.",
+                    date="2023-05-03"), key=lambda e: e.confidence)
+    assert e.acled_sub_event_type == "Headquarters or base established"
+    assert e.actor1.name == "Military Forces of Israel"
 
 
 def test_an_unnamed_attacker_is_the_group_the_text_blames(extract):

@@ -103,6 +103,7 @@ PLOVER_OF = {
 }
 
 
+TERRITORY = {"Government regains territory", "Non-state actor overtakes territory", "Non-violent transfer of territory"}
 LETHAL = {"Battles", "Explosions/Remote violence", "Violence against civilians", "Riots", "Protests"}
 
 
@@ -147,6 +148,8 @@ class TypeCoder:
             # the model is unsure and the rules have an answer: theirs stands
             d = Decision(primary.acled_sub_event_type, primary.acled_event_type, primary.confidence)
         same = [e for e in events if e.acled_event_type == d.event_type]
+        if d.sub_event_type in TERRITORY:  # the side that took the town, not the one that withdrew
+            same = [e for e in same if e.plover_type != "RETREAT"] or same
         main = max(same or [primary], key=lambda e: e.confidence)
         top = max(e.confidence for e in events)
         out = []
@@ -157,6 +160,8 @@ class TypeCoder:
                     total = numbers.total_fatalities(sdoc.sents)
                     if total is not None and (e.fatalities or 0) < total:
                         update["fatalities"] = total  # the whole report's toll is this event's
+                if d.sub_event_type in TERRITORY and e.plover_type == "RETREAT" and e.actor1 is not None:
+                    update.update(actor1=None, actor2=e.actor1)  # "troops withdrew": they left the town
                 if d.event_type == "Protests":
                     update["plover_type"] = "PROTEST"  # a brief on a dispersed or fired-on march reports the march
                 out.append(recode(e, d).model_copy(update=update))
@@ -175,6 +180,8 @@ def recode(event: Event, d) -> Event:
     return event.model_copy(update=update)
 
 
+GOVERNMENT_ACTS = {None, "Agreement", "Other", "Change to group/activity", "Peaceful protest",
+                   "Protest with intervention", "Excessive force against protesters"}
 ARMED = {"state_forces", "rebel_group", "political_militia", "identity_militia", "external_force"}
 VICTIM_TYPES = {None, "civilians", "person", "media", "ngo", "other"}
 # Words of a sentence that names who did it without saying it in the act's own clause:
@@ -215,9 +222,9 @@ class ActorCoder:
             if a1 is None or (a1.id is None and a1.type in ("rebel_group", "political_militia")
                               and (a1.name == a1.mention or a1.name.startswith("Unidentified "))):
                 a1 = self._attributed(event, sentences, hits, brief_doc, exclude=a2) or self._unidentified(a1, country, event)
-        a1 = self._organisation(a1, country)
+        a1 = self._organisation(a1, country, event.acled_sub_event_type)
         if etype != "Violence against civilians":
-            a2 = self._organisation(a2, country)
+            a2 = self._organisation(a2, country, event.acled_sub_event_type)
         if etype == "Violence against civilians" and a2 is not None and a2.type in VICTIM_TYPES and a2.type != "civilians":
             where = a2.country if a2.type == "person" and a2.country else country
             if where:
@@ -229,11 +236,15 @@ class ActorCoder:
             return event
         return event.model_copy(update=update)
 
-    def _organisation(self, actor: Optional[Actor], country: Optional[str]) -> Optional[Actor]:
+    def _organisation(self, actor: Optional[Actor], country: Optional[str], sub: Optional[str]) -> Optional[Actor]:
         """ACLED names no persons: a person acts for their organisation (the KB's affiliation), a
-        leader of a state for its government; state forces of no stated country are the event country's."""
+        leader of a state for its government; state forces of no stated country are the event country's.
+        A government that fights, strikes, arrests or sets up a base acts through its forces."""
         if actor is None:
             return None
+        if actor.type == "government" and actor.country and sub not in GOVERNMENT_ACTS and actor.id is None:
+            kind = "police" if "police" in actor.mention.lower() else "military"
+            return self.kb.crowd(kind, actor.country, actor.mention)
         if actor.type == "person":
             group = self.kb.by_name.get(actor.affiliation or "")
             if group is not None:
