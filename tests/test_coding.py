@@ -113,3 +113,11 @@ def test_a_meeting_stays_uncoded(extract):
 def test_no_crowd_no_crowd_coding(extract, text):
     for e in extract(text, date="2024-03-02"):
         assert e.acled_event_type not in ("Protests", "Riots"), e
+
+
+def test_an_unidentified_attacker_quotes_the_phrase_that_names_it(extract):
+    # "Terrorists" opening a sentence is tagged a proper noun; it is still the attackers' plural noun
+    e = max(extract("Maputo - Terrorists murdered and beheaded five people in Macomia, Mozambique, on Tuesday.",
+                    date="2019-08-22"), key=lambda e: e.confidence)
+    assert e.actor1.name == "Unidentified Armed Group (Mozambique)" and "Terrorists" in e.actor1.mention
+    assert e.actor2.name == "Civilians (Mozambique)" and e.fatalities == 5

@@ -221,7 +221,8 @@ class ActorCoder:
                 a1, a2 = a2, a1  # the victims are never the side that struck
             if a1 is None or (a1.id is None and a1.type in ("rebel_group", "political_militia")
                               and (a1.name == a1.mention or a1.name.startswith("Unidentified "))):
-                a1 = self._attributed(event, sentences, hits, brief_doc, exclude=a2) or self._unidentified(a1, country, event)
+                a1 = self._attributed(event, sentences, hits, brief_doc, exclude=a2) or \
+                    self._unidentified(a1, country, sentences)
         a1 = self._organisation(a1, country, event.acled_sub_event_type)
         if etype != "Violence against civilians":
             a2 = self._organisation(a2, country, event.acled_sub_event_type)
@@ -310,8 +311,14 @@ class ActorCoder:
                                             country=h.entry.country, id=h.entry.id), rank
         return best
 
-    def _unidentified(self, a1: Optional[Actor], country: Optional[str], event: Event) -> Optional[Actor]:
+    def _unidentified(self, a1: Optional[Actor], country: Optional[str], sentences) -> Optional[Actor]:
+        """`Unidentified Armed Group (Country)`, quoting the phrase that names the attackers: the
+        actor's own mention, else an armed agent noun of the event's sentences ("Terrorists", "gunmen");
+        with none, the name is ACLED's convention and quotes nothing."""
         if country is None:
             return a1
-        # no phrase names the attacker: the name is ACLED's convention, and no text is quoted for it
-        return self.kb.crowd("armed", country, a1.mention if a1 is not None else "")
+        mention = a1.mention if a1 is not None else ""
+        if not mention:
+            mention = next((t.text for sent in sentences for t in sent
+                            if t.pos_ in ("NOUN", "PROPN") and self.kb.agent_kind(t) == "armed"), "")
+        return self.kb.crowd("armed", country, mention)

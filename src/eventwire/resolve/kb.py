@@ -138,7 +138,10 @@ class ActorKB:
             kind = self.agents.get(phrase) or self.agents.get(" ".join(t.lemma_.lower() for t in left) + " " + lemma)
             if kind:
                 return kind
-        return self.agents.get(text) or self.agents.get(lemma)
+        found = self.agents.get(text) or self.agents.get(lemma)
+        if found is None and token.pos_ == "PROPN" and text.endswith("s"):
+            found = self.agents.get(text[:-1])  # "Terrorists murdered ...": a plural tagged as a name
+        return found
 
     def crowd(self, kind: str, country: str, mention: str) -> Actor:
         """An actor of a kind in KIND_NAMES for a country: `crowd("protesters", "KEN", ...)` ->
