@@ -343,3 +343,12 @@ def test_the_side_that_protests_is_named_as_acled_names_it(extract, text, countr
     assert e.actor1.type == "protesters" and e.actor1.country == country
     assert e.actor1.name.startswith("Protesters (") and e.actor1.mention == mention
     assert mention in text  # the name is a convention; the mention is a quote
+
+
+def test_a_merged_event_takes_the_sub_type_most_of_its_mentions_give(extract):
+    text = ("A Russian missile slammed into the railway station in Kramatorsk on Friday, killing 50 people. "
+            "The missile hit the station as hundreds waited for trains, officials said. "
+            "Witnesses said the missile struck the waiting hall. A resident said the air strike came without warning.")
+    events = [e for e in extract(text, date="2022-04-08") if e.acled_event_type == "Explosions/Remote violence"]
+    # three mentions say missile, one calls it an air strike: the event is a missile attack
+    assert len(events) == 1 and events[0].acled_sub_event_type == "Shelling/artillery/missile attack"

@@ -20,8 +20,9 @@ BACKGROUND_DAYS = 7
 SAME_PLACE_KM = 50.0
 WINDOW = 200  # sentences: mentions further apart are never one event (no article is that long)
 # ACLED's priority among sub-event types: the first that applies wins.
-# Which sub-type a merged event takes from its mentions: the most specific, except that shelling
-# inside a clash is the clash (ACLED: "two groups exchanging long-range fire is Armed clash").
+# Which sub-type a merged event takes from its mentions: the one most mentions give ("the strike" said
+# once does not make a missile attack an air strike); between equals the most specific, except that
+# shelling inside a clash is the clash (ACLED: "two groups exchanging long-range fire is Armed clash").
 SUB_PRIORITY = ("Suicide bomb", "Chemical weapon", "Air/drone strike", "Remote explosive/landmine/IED",
                 "Armed clash", "Shelling/artillery/missile attack", "Grenade", "Excessive force against protesters",
                 "Abduction/forced disappearance", "Sexual violence", "Protest with intervention",
@@ -122,7 +123,8 @@ def to_event(c: Cluster, document: Document, fallback_place: Optional[Place]) ->
         date = next((m.event_date for m in ms if m.event_date), document.date)
         precision = "week"
     subs = [m.acled_sub_event_type for m in ms if m.acled_sub_event_type]
-    sub = min(subs, key=lambda s: SUB_PRIORITY.index(s) if s in SUB_PRIORITY else 99) if subs else None
+    # the sub-type most of the mentions give; between equals, ACLED's more specific one
+    sub = min(subs, key=lambda s: (-subs.count(s), SUB_PRIORITY.index(s) if s in SUB_PRIORITY else 99)) if subs else None
     etype = next((m.acled_event_type for m in ms if m.acled_sub_event_type == sub), None) if sub else \
         c.value("acled_event_type")
     actor1, actor2 = _best_actor([m.actor1 for m in ms]), _best_actor([m.actor2 for m in ms])
