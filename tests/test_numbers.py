@@ -117,6 +117,8 @@ def test_arrests_of_another_clause_are_not_the_killings(nlp, pipeline):
     ("Twenty-eight people died in the raid.", 28),                        # the tokenizer splits "twenty-eight"
     ("A mob beat him to death in the street.", 1),                        # "to death" completes "beat"
     ("Villagers stoned two men to death near the market.", 2),
+    ("A news videographer, Issam Abdallah, lost his life in the shelling.", 1),   # the subject of "lose"
+    ("Three soldiers lost their lives in the ambush.", 3),
 ])
 def test_fatalities_of_a_sentence(nlp, sentence, dead):
     sent = next(nlp(sentence).sents)

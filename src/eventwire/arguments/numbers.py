@@ -201,6 +201,15 @@ def _figure_for(word) -> Optional[int]:
         for t in verb.children:  # a toll's figure is a count even where the tagger calls "46" a date
             if t.dep_ in ("dobj", "attr") and (t.like_num or _is_number(t)):
                 return value(t)
+    # "a videographer lost his life", "three soldiers lost their lives": the subject of "lose"
+    if word.lemma_.lower() == "life" and word.dep_ == "dobj" and word.head.lemma_.lower() == "lose":
+        subj = next((c for c in word.head.children if c.dep_ == "nsubj"), None)
+        if subj is not None:
+            n = _group(subj)
+            if n is not None:
+                return n
+            if any(c.dep_ == "poss" and c.lower_ in ("his", "her") for c in word.children):
+                return 1
     # "beat him to death", "stoned two men to death": the object of the verb "to death" completes
     if word.lower_ == "death" and word.dep_ == "pobj" and word.head.lower_ == "to" and word.head.head.pos_ == "VERB":
         obj = next((c for c in word.head.head.children if c.dep_ in ("dobj", "nsubjpass")), None)
