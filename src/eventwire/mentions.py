@@ -31,18 +31,8 @@ OF_HEADS = {"leader", "organizer", "organiser", "victim", "anniversary", "site",
             "fear", "possibility", "prospect", "plan", "goal", "end"}
 AGGREGATE = {"thousands", "hundreds", "dozens", "numerous", "many", "countless", "scores", "series", "wave",
              "spate", "string", "number", "several"}
-ACLED_TYPE = {
-    "Armed clash": "Battles", "Government regains territory": "Battles",
-    "Non-state actor overtakes territory": "Battles",
-    "Chemical weapon": "Explosions/Remote violence", "Air/drone strike": "Explosions/Remote violence",
-    "Suicide bomb": "Explosions/Remote violence", "Shelling/artillery/missile attack": "Explosions/Remote violence",
-    "Remote explosive/landmine/IED": "Explosions/Remote violence", "Grenade": "Explosions/Remote violence",
-    "Sexual violence": "Violence against civilians", "Attack": "Violence against civilians",
-    "Abduction/forced disappearance": "Violence against civilians",
-    "Peaceful protest": "Protests", "Protest with intervention": "Protests",
-    "Excessive force against protesters": "Protests",
-    "Violent demonstration": "Riots", "Mob violence": "Riots",
-}
+# sub-event type -> ACLED event type, from the one table of data/acled_types.csv
+ACLED_TYPE = {r["sub_event_type"]: r["event_type"] for r in data.rows("acled_types.csv")}
 
 
 @dataclass(frozen=True)
