@@ -353,6 +353,14 @@ _WORKER: Optional[Pipeline] = None
 PARALLEL_BATCH = 8  # documents a worker parses together
 
 
+def _one_blas_thread():
+    """Each worker is one core's worth of work: numpy's BLAS (the classifier's encoder) must not start
+    threads of its own in every worker, which halved throughput with two workers."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
+
+
 def _work(batch: list[Item]):
     return _WORKER.process_batch(batch)
 
@@ -363,7 +371,7 @@ def _parallel(pipeline: Pipeline, items: Iterable[Item], workers: int):
     global _WORKER
     _WORKER = pipeline.load()
     ctx = mp.get_context("fork")
-    with ctx.Pool(workers) as pool:
+    with ctx.Pool(workers, initializer=_one_blas_thread) as pool:
         for done in pool.imap(_work, batches(items, PARALLEL_BATCH)):
             yield from done
 
