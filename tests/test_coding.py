@@ -121,3 +121,50 @@ def test_an_unidentified_attacker_quotes_the_phrase_that_names_it(extract):
                     date="2019-08-22"), key=lambda e: e.confidence)
     assert e.actor1.name == "Unidentified Armed Group (Mozambique)" and "Terrorists" in e.actor1.mention
     assert e.actor2.name == "Civilians (Mozambique)" and e.fatalities == 5
+
+
+def test_the_side_that_stopped_a_weapon_is_actor1(extract):
+    # ACLED: in Disrupted weapons use the interceptor or defuser acts; who fired it is the counterpart
+    e = max(extract("Qatari air defences intercepted three drones launched by rebels over Doha on 3 June 2024.",
+                    date="2024-06-04"), key=lambda e: e.confidence)
+    assert e.acled_sub_event_type == "Disrupted weapons use"
+    assert e.actor1.name == "Military Forces of Qatar" and e.actor1.mention == "Qatari air defences"
+    assert e.actor2 is None or e.actor2.name != e.actor1.name
+
+
+def test_soldiers_who_seize_power_are_a_mutiny(extract):
+    # ACLED codes a coup as Strategic developments / Other: `Mutiny of Military Forces of X` against the government
+    e = max(extract("Soldiers appeared on state television in Mali on 18 August 2020 and said they had seized "
+                    "power and dissolved parliament.", date="2020-08-19"), key=lambda e: e.confidence)
+    assert (e.acled_event_type, e.acled_sub_event_type) == ("Strategic developments", "Other")
+    assert e.actor1.name == "Mutiny of Military Forces of Mali" and e.actor2.name == "Government of Mali"
+
+
+def test_a_coup_word_without_soldiers_is_no_mutiny(extract):
+    for e in extract("Opposition parties said on 3 June 2024 in Bamako that they would try to oust the prime "
+                     "minister in a parliamentary vote.", date="2024-06-04"):
+        assert e.actor1 is None or not e.actor1.name.startswith("Mutiny"), e
+
+
+def test_a_titled_leader_signs_for_the_government(extract):
+    e = max(extract("President Joao Lourenco signed a peace agreement with the rebels in Luanda, Angola, on "
+                    "2 May 2023.", date="2023-05-03"), key=lambda e: e.confidence)
+    assert e.acled_sub_event_type == "Agreement"
+    assert e.actor1.name == "Government of Angola" and "Lourenco" in e.actor1.mention
+
+
+def test_acled_writes_some_countries_with_the(extract):
+    e = max(extract("Gunmen shot dead three farmers near Bangui, Central African Republic, on 2 May 2023.",
+                    date="2023-05-03"), key=lambda e: e.confidence)
+    assert e.actor2.name == "Civilians (Central African Republic)"
+    from eventwire.resolve.kb import ActorKB
+    kb = ActorKB()
+    assert kb.crowd("military", "CAF", "troops").name == "Military Forces of the Central African Republic"
+    assert kb.crowd("government", "KEN", "").name == "Government of Kenya"
+
+
+def test_rioters_lead_when_police_fought_them(extract):
+    e = max(extract("Demonstrators threw stones and burned cars in Dakar, Senegal, on 2 June 2023, and police "
+                    "fired tear gas at them.", date="2023-06-03"), key=lambda e: e.confidence)
+    assert e.acled_event_type == "Riots"
+    assert e.actor1.name == "Rioters (Senegal)" and e.actor2.name == "Police Forces of Senegal"

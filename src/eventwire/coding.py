@@ -21,6 +21,7 @@ from typing import Optional
 
 from . import data
 from .arguments import numbers
+from .arguments.actors import np_span, roles
 from .classify import Decision, acled_types
 from .records import Actor, Event
 from .resolve.kb import ActorKB
@@ -31,16 +32,19 @@ KEEP = {"Sexual violence", "Abduction/forced disappearance", "Suicide bomb", "Ch
         "Remote explosive/landmine/IED", "Shelling/artillery/missile attack", "Grenade"}
 
 
-class CrowdCoder:
-    def __init__(self, kb: ActorKB):
-        self.kb = kb
+class Cues:
+    """Lemma phrases of a data table (columns phrase, cue) found in sentences, the longest phrase at a
+    token first; dates are skipped ("1 March" is no march)."""
+
+    def __init__(self, table: str):
+        self.table = table
 
     @cached_property
     def cues(self) -> dict[tuple[str, ...], str]:
-        return {tuple(r["phrase"].split()): r["cue"] for r in data.rows("crowd.csv")}
+        return {tuple(r["phrase"].split()): r["cue"] for r in data.rows(self.table)}
 
     def found(self, sentences) -> dict[str, str]:
-        """cue -> the first text that shows it, over the tokens of the event's sentences."""
+        """cue -> the first text that shows it, over the tokens of the sentences."""
         out: dict[str, str] = {}
         longest = max(len(k) for k in self.cues)
         for sent in sentences:
@@ -56,6 +60,15 @@ class CrowdCoder:
                         out.setdefault(cue, sent.doc[words[0].i: words[-1].i + 1].text)
                         break  # the longest phrase at a token wins: "riot police" is no riot
         return out
+
+
+class CrowdCoder:
+    def __init__(self, kb: ActorKB):
+        self.kb = kb
+        self.table = Cues("crowd.csv")
+
+    def found(self, sentences) -> dict[str, str]:
+        return self.table.found(sentences)
 
     def __call__(self, event: Event, sentences, home: Optional[str]) -> Event:
         country = (event.location.country if event.location else None) or home
@@ -189,6 +202,9 @@ VICTIM_TYPES = {None, "civilians", "person", "media", "ngo", "other"}
 ATTRIBUTION = {"claim", "blame", "suspect", "accuse", "attribute", "hallmark", "link", "belong", "responsibility",
                "responsible", "loyal", "affiliate", "member"}
 VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+# What the side that disrupted a weapon did: "air defences intercepted", "defused by the army".
+STOP_VERBS = {"intercept", "shoot", "down", "destroy", "defuse", "neutralise", "neutralize", "foil", "thwart",
+              "disarm", "detonate", "defuse", "seize", "recover", "dismantle", "repel", "repulse", "stop"}
 
 
 class ActorCoder:
@@ -205,6 +221,7 @@ class ActorCoder:
     def __init__(self, kb: ActorKB, crowd: CrowdCoder):
         self.kb = kb
         self.crowd = crowd  # its cues name a crowd no actor phrase names ("a march of teachers")
+        self.coups = Cues("coups.csv")
 
     def __call__(self, event: Event, sentences, home: Optional[str], hits, brief_doc=None) -> Event:
         etype = event.acled_event_type
@@ -212,30 +229,73 @@ class ActorCoder:
             return event
         country = (event.location.country if event.location else None) or home
         a1, a2 = event.actor1, event.actor2
+        sub = event.acled_sub_event_type
         assoc1: list = list(event.assoc_actor1)
+        context = list(brief_doc.sents) if brief_doc is not None else sentences
+        update: dict = {}
         if etype in ("Protests", "Riots") and country:
-            a1, a2, assoc1 = self._crowd(event, a1, a2, assoc1, country,
-                                         list(brief_doc.sents) if brief_doc is not None else sentences)
+            a1, a2, assoc1 = self._crowd(event, a1, a2, assoc1, country, context)
+        if etype == "Strategic developments" and country and self._coup(context):
+            # ACLED codes a coup as Strategic developments / Other: the mutinous army against the government
+            a2 = a2 if a2 is not None and a2.type in ("government", "person") else None
+            a1 = self.kb.crowd("mutiny", country, a1.mention if a1 is not None and a1.type == "state_forces" else "")
+            a2 = self.kb.crowd("government", country, a2.mention if a2 is not None else "")
+            update["acled_sub_event_type"] = sub = "Other"
+        if sub == "Disrupted weapons use":
+            stopper = self._stopper(context, hits, country)
+            if stopper is not None and (a1 is None or stopper.name != a1.name):
+                a1, a2 = stopper, a1 if a1 is not None else a2  # who stopped it acts; who fired is the target
         if etype in VIOLENT:
             if a1 is not None and a1.type in VICTIM_TYPES - {None, "other"} and (a2 is None or a2.type in ARMED):
                 a1, a2 = a2, a1  # the victims are never the side that struck
-            if a1 is None or (a1.id is None and a1.type in ("rebel_group", "political_militia")
-                              and (a1.name == a1.mention or a1.name.startswith("Unidentified "))):
-                a1 = self._attributed(event, sentences, hits, brief_doc, exclude=a2) or \
-                    self._unidentified(a1, country, sentences)
-        a1 = self._organisation(a1, country, event.acled_sub_event_type)
+        if etype in VIOLENT or (etype == "Strategic developments" and a1 is not None):
+            if a1 is None or (a1.id is None and (a1.type == "other" or a1.type in ("rebel_group", "political_militia")
+                              and (a1.name == a1.mention or a1.name.startswith("Unidentified ")))):
+                named = self._attributed(event, sentences, hits, brief_doc, exclude=a2)
+                if named is not None or etype in VIOLENT:
+                    a1 = named or self._unidentified(a1 if a1 is None or a1.type != "other" else None,
+                                                     country, sentences)
+        a1 = self._organisation(a1, country, sub)
         if etype != "Violence against civilians":
-            a2 = self._organisation(a2, country, event.acled_sub_event_type)
+            a2 = self._organisation(a2, country, sub)
         if etype == "Violence against civilians" and a2 is not None and a2.type in VICTIM_TYPES and a2.type != "civilians":
             where = a2.country if a2.type == "person" and a2.country else country
             if where:
                 a2 = self.kb.crowd("civilians", where, a2.mention)
         if a1 is not None and a2 is not None and a1.name == a2.name:
             a2 = None  # never its own counterpart
-        update = {"actor1": a1, "actor2": a2, "assoc_actor1": assoc1}
-        if (a1, a2, assoc1) == (event.actor1, event.actor2, event.assoc_actor1):
+        if (a1, a2, assoc1) == (event.actor1, event.actor2, event.assoc_actor1) and not update:
             return event
+        update.update(actor1=a1, actor2=a2, assoc_actor1=assoc1)
         return event.model_copy(update=update)
+
+    def _coup(self, sentences) -> bool:
+        """A coup: a coup word ("seized power", "ousted", "toppled") in a sentence whose subject is
+        soldiers, officers or a guard (data/agents.csv's military and police terms)."""
+        for sent in sentences:
+            found = self.coups.found([sent])
+            if not found:
+                continue
+            for t in sent:
+                dep = t.dep_ if t.dep_ != "conj" else t.head.dep_
+                if dep in ("nsubj", "nsubjpass") and self.kb.agent_kind(t) in ("military", "police"):
+                    return True
+        return False
+
+    def _stopper(self, sentences, hits, country) -> Optional[Actor]:
+        """Disrupted weapons use: the side that intercepted, shot down or defused it (the subject of
+        such a verb, or its "by" phrase), named as an actor."""
+        for sent in sentences:
+            for t in sent:
+                if t.pos_ != "VERB" or t.lemma_.lower() not in STOP_VERBS:
+                    continue
+                head, _ = roles(t, True)
+                if head is None:
+                    continue
+                actor = self.kb.actor(np_span(head), hits, "ASSAULT", country)
+                if actor is not None and actor.type in ARMED:
+                    return self._organisation(actor, country, "Disrupted weapons use")
+        return None
 
     def _organisation(self, actor: Optional[Actor], country: Optional[str], sub: Optional[str]) -> Optional[Actor]:
         """ACLED names no persons: a person acts for their organisation (the KB's affiliation), a
@@ -255,6 +315,9 @@ class ActorCoder:
                          None)
             if state:
                 return self.kb.crowd("government", state, actor.mention)
+            where = actor.country or country
+            if where and any(self.kb.agents.get(w) == "government" for w in actor.mention.lower().split()):
+                return self.kb.crowd("government", where, actor.mention)  # "President Filipe Nyusi"
             return actor
         if actor.type == "state_forces" and actor.country is None and country:
             words = actor.mention.lower().split()
@@ -264,8 +327,11 @@ class ActorCoder:
 
     def _crowd(self, event: Event, a1, a2, assoc1: list, country: str, sentences):
         """Protests and Riots: the crowd is `Protesters (X)` / `Rioters (X)`, an organising group its
-        associated actor. The order follows the record's PLOVER type (EVENTS.md): when state forces
-        struck (ASSAULT, COERCE) they stay actor1 and the crowd is actor2; otherwise the crowd leads."""
+        associated actor. The crowd leads, as in ACLED's records; only a record of the police's own act
+        (PLOVER ASSAULT or COERCE on protesters) keeps them actor1, since EVENTS.md's actor1 is the
+        initiator (a brief's main protest event is PLOVER PROTEST). Rioters always lead: ACLED's order
+        says nothing of who started a riot. With no phrase naming the crowd the name is the
+        convention's and quotes nothing."""
         kind = "protesters" if event.acled_event_type == "Protests" else "rioters"
         crowd_types = ("protesters", "rioters", "civilians", None)
         crowd = next((a for a in (a1, a2) if a is not None and a.type in crowd_types), None)
@@ -275,17 +341,15 @@ class ActorCoder:
         mention = crowd.mention if crowd is not None else (organiser.mention if organiser is not None else None)
         if not mention:
             cues = self.crowd.found(sentences)
-            mention = cues.get("demo") or cues.get("mob") or cues.get("violent")
-        if not mention:
-            return a1, a2, assoc1
+            mention = cues.get("demo") or cues.get("mob") or cues.get("violent") or ""
         people = self.kb.crowd(kind, country, mention)
         if organiser is not None:
             assoc1 = assoc1 + [organiser]  # the union, party or group that organised it
         counterpart = force or (other if organiser is None else None)
         if counterpart is None and crowd is a1 and a2 is not None and a2 is not crowd:
             counterpart = a2
-        if force is not None and force is a1 and event.plover_type in ("ASSAULT", "COERCE"):
-            return force, people, assoc1
+        if kind == "protesters" and force is not None and force is a1 and event.plover_type in ("ASSAULT", "COERCE"):
+            return force, people, assoc1  # the record is the police's act (EVENTS.md: actor1 is the initiator)
         if counterpart is not None and counterpart.type in crowd_types and kind == "protesters":
             counterpart = None
         return people, counterpart, assoc1

@@ -132,7 +132,8 @@ class Pipeline:
 
     def load(self) -> "Pipeline":
         """Load every model and table now (before forking workers, or to time loading apart)."""
-        self.annotator.nlp, self.kb._matcher, self.gazetteer._tables, self.finder.triggers, self.finder.cues, self.coder.cues
+        self.annotator.nlp, self.kb._matcher, self.gazetteer._tables, self.finder.triggers, self.finder.cues
+        self.coder.table.cues, self.actors.coups.cues
         if self.subtype_model is not None:  # the encoder and weights load before workers fork
             self.subtype_model.predict(["Gunmen attacked a village."], [None])
         language.identifier()

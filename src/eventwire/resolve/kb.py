@@ -27,6 +27,7 @@ KIND_NAMES = {
     "rioters": ("Rioters ({country})", "rioters"),
     "civilians": ("Civilians ({country})", "civilians"),
     "armed": ("Unidentified Armed Group ({country})", "political_militia"),  # ACLED: inter 3
+    "mutiny": ("Mutiny of Military Forces of {country}", "state_forces"),  # a coup's soldiers
 }
 QUANTIFIERS = {"dozens", "hundreds", "thousands", "scores", "number", "group", "some", "many", "several",
                "most", "all", "members", "member", "one", "two", "three", "tens"}
@@ -135,7 +136,8 @@ class ActorKB:
         left = [t for t in token.lefts if t.dep_ == "compound"]
         if left:
             phrase = " ".join(t.text.lower() for t in left) + " " + text
-            kind = self.agents.get(phrase) or self.agents.get(" ".join(t.lemma_.lower() for t in left) + " " + lemma)
+            kind = self.agents.get(phrase) or self.agents.get(" ".join(t.lemma_.lower() for t in left) + " " + lemma) \
+                or self.agents.get(left[-1].lemma_.lower() + " " + lemma)  # "police bomb experts": "bomb expert"
             if kind:
                 return kind
         found = self.agents.get(text) or self.agents.get(lemma)
@@ -147,8 +149,10 @@ class ActorKB:
         """An actor of a kind in KIND_NAMES for a country: `crowd("protesters", "KEN", ...)` ->
         Protesters (Kenya)."""
         template, atype = KIND_NAMES[kind]
-        return Actor(name=template.format(country=self.country_name(country)), mention=mention,
-                     country=country, type=atype)
+        name = self.country_name(country)
+        if template.endswith(" of {country}") and country in THE:
+            name = "the " + name  # ACLED: "Military Forces of the United States", "Protesters (United States)"
+        return Actor(name=template.format(country=name), mention=mention, country=country, type=atype)
 
     def actor(self, span, hits: "Index[Hit] | list[Hit]", plover_type: str,
               default_country: Optional[str] = None) -> Optional[Actor]:
@@ -186,16 +190,13 @@ class ActorKB:
                 kind = "civilians"  # "15 Palestinians were arrested": people of a country, not its army
             if kind is None:
                 kind = "military" if plover_type in VIOLENT_TYPES else "government"
-            template, atype = KIND_NAMES[kind]
-            return Actor(name=template.format(country=self.country_name(country)), mention=mention,
-                         country=country, type=atype)
+            return self.crowd(kind, country, mention)
         if kind:
             template, atype = KIND_NAMES[kind]
             c = default_country
             if kind in ("military", "police", "government") and c is None:
                 return Actor(name=mention, mention=mention, type=atype)
-            name = template.format(country=self.country_name(c)) if c else mention
-            return Actor(name=name, mention=mention, country=c, type=atype)
+            return self.crowd(kind, c, mention) if c else Actor(name=mention, mention=mention, type=atype)
         ent = next((e for e in entities(span) if e.label_ in ("ORG", "NORP")), None)
         if ent is not None:
             return Actor(name=ent.text, mention=mention, type="other")
@@ -205,6 +206,8 @@ class ActorKB:
 # Short names for countries whose GeoNames name is not what ACLED writes.
 COMMON_NAMES = {"PSE": "Palestine", "COD": "Democratic Republic of Congo", "COG": "Republic of Congo",
                 "KOR": "South Korea", "PRK": "North Korea", "CIV": "Ivory Coast"}
+# Countries ACLED writes with an article after "of": "Government of the Central African Republic".
+THE = {"USA", "GBR", "ARE", "COD", "CAF", "PHL", "NLD", "COG", "DOM", "CZE", "BHS", "MDV", "GMB", "COM"}
 
 
 def _trim(span) -> str:
