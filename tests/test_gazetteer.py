@@ -133,3 +133,50 @@ def test_event_location_in_rafah(extract):
 def test_event_location_near_tyre(extract):
     [e] = extract("An Israeli strike near Tyre in southern Lebanon killed two Hezbollah fighters on Wednesday.")
     assert (e.location.name, e.location.country, e.location.geo_precision) == ("Tyre", "LBN", 2)
+
+
+# --- names the NER does not label a place ------------------------------------------------------------
+
+@pytest.mark.parametrize("text, name, country", [
+    ("Soldiers detained the president in his residence in Niamey overnight.", "Niamey", "NER"),
+    ("Nationalist demonstrators clashed with police outside parliament in Kyiv.", "Kyiv", "UKR"),
+    ("A grenade exploded among spectators at a stadium in Antananarivo during the festivities.",
+     "Antananarivo", "MDG"),
+])
+def test_a_city_the_ner_missed_is_still_a_place(pipeline, text, name, country):
+    found = toponyms(pipeline, text)
+    assert name in found and found[name].entry.country == country
+
+
+@pytest.mark.parametrize("text, word", [
+    ("The Union Home Minister said the attackers would be punished.", "Home"),
+    ("Video shared by Insider Paper (@TheInsiderPaper) showed the damage.", "Paper"),
+    ("The Prime Minister met the Secretary of State in the afternoon.", "Minister"),
+    ("Officers at the Border said nothing was found.", "Border"),
+])
+def test_common_words_are_not_places(pipeline, text, word):
+    assert word not in toponyms(pipeline, text)
+
+
+@pytest.mark.parametrize("text, country", [
+    ("On 3 May 2022, gunmen shot dead a transport union leader in Cordoba (Veracruz).", "MEX"),
+    ("On 3 May 2022, farmers blocked the main road into Cordoba (Andalusia) with tractors.", "ESP"),
+    ("On 3 May 2022, students marched through Cordoba, Argentina, against budget cuts.", "ARG"),
+])
+def test_parents_after_a_name_choose_the_homonym(pipeline, text, country):
+    # the largest Cordoba is in Argentina; the region or country written after the name settles it
+    assert toponyms(pipeline, text)["Cordoba"].entry.country == country
+
+
+def test_a_region_named_alone_is_placed_at_its_largest_town(pipeline):
+    # ACLED codes a report that names only a region at its capital, never at an empty centroid
+    region = next(e for e in pipeline.gazetteer.lookup("Tigray") if e.kind == "admin1")
+    mekele = next(e for e in pipeline.gazetteer.lookup("Mekele") if e.kind == "city")
+    assert km(region.lat, region.lon, mekele.lat, mekele.lon) < 1
+
+
+def test_the_dateline_is_not_the_event_place(extract):
+    events = extract("Maputo - Gunmen killed five fishermen on Tuesday in Macomia district, Mozambique.",
+                     date="2019-08-28")
+    e = max(events, key=lambda e: e.confidence)
+    assert e.location is not None and e.location.name == "Macomia"

