@@ -180,3 +180,25 @@ def test_the_dateline_is_not_the_event_place(extract):
                      date="2019-08-28")
     e = max(events, key=lambda e: e.confidence)
     assert e.location is not None and e.location.name == "Macomia"
+
+
+def test_a_foreign_dateline_is_the_newsroom_not_the_event(extract):
+    text = ("MOSCOW (Agency) - Security forces arrested the leaders of protests in the northwestern province "
+            "of Zanjan, Iran, a deputy governor said on Friday. Rafiei said a court would try the detained men. "
+            "He said the trial would begin soon.")
+    for e in extract(text, date="2022-09-30"):
+        assert e.location is None or e.location.country == "IRN", e.location
+
+
+def test_a_region_level_event_moves_to_the_town_the_article_is_about(extract):
+    text = ("A missile slammed into a crowded railway station in the Donbas region on Friday, killing 50 people. "
+            "A Kramatorsk resident said rescue teams were at the station. "
+            "Kramatorsk is a rail junction, officials said, and people waited for trains out of Kramatorsk.")
+    e = max(extract(text, date="2022-04-08"), key=lambda e: e.confidence)
+    assert e.location.name == "Kramatorsk" and e.location.geo_precision == 2
+
+
+def test_manila_is_the_capital_not_a_us_hamlet(pipeline):
+    # a passing "US embassy" does not make the article American
+    found = toponyms(pipeline, "Police defused a bomb found near the US embassy in Manila on Monday.")
+    assert found["Manila"].entry.country == "PHL"

@@ -93,3 +93,14 @@ def test_idf_is_israels_military(extract):
     [e] = extract("The IDF struck a Hezbollah compound in Tyre, southern Lebanon, on Tuesday.")
     assert e.actor1.country == "ISR"
     assert e.actor1.type == "state_forces"
+
+
+def test_a_weapon_of_no_stated_country_is_nobody(pipeline):
+    from eventwire import Document
+    import datetime as dt
+    sdoc = pipeline.annotator(Document(doc_id="t", text="The missile hit the station. Israeli warplanes struck Gaza.",
+                                       date=dt.date(2024, 5, 15)))
+    hits = pipeline.kb.find(sdoc)
+    missile, warplanes = sdoc[0:2], sdoc[6:8]
+    assert pipeline.kb.actor(missile, hits, "ASSAULT", "UKR") is None
+    assert pipeline.kb.actor(warplanes, hits, "ASSAULT", "PSE").name == "Military Forces of Israel"

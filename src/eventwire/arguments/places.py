@@ -34,6 +34,7 @@ class Toponym:
     text: str
     entry: GeoEntry
     near: bool = False
+    parent: bool = False  # a region or country written after another place: "Afrin (Aleppo)"
 
     def place(self) -> Place:
         e = self.entry
@@ -50,7 +51,15 @@ class Geoparser:
 
     def __call__(self, sdoc, hits: list[Hit]) -> list[Toponym]:
         actor_tokens = {i for h in hits if h.entry.kind != "country" for i in range(h.start, h.end)}
-        weights = Counter(h.entry.country for h in hits if h.entry.kind == "country")
+        weights: Counter = Counter()
+        for h in hits:
+            if h.entry.kind == "country":
+                # "in the Philippines" says where; "the US embassy", "a Sri Lankan manager" only who
+                tok = sdoc[h.end - 1]
+                modifier = tok.dep_ in ("compound", "amod", "poss", "nmod") or tok.ent_type_ == "NORP"
+                weights[h.entry.country] += MODIFIER if modifier else 1.0
+            elif h.entry.country:
+                weights[h.entry.country] += MODIFIER  # an actor's country ("Maute" -> the Philippines)
         spans = []
         for ent in entities(sdoc):
             if any(i in actor_tokens for i in range(ent.start, ent.end)):
@@ -75,21 +84,30 @@ class Geoparser:
             countries = {e.country for e in found}
             if len(countries) == 1 and not needs_context:
                 weights[next(iter(countries))] += 1
-        total = sum(weights.values()) or 1
+        total = max(sum(weights.values()), 1.0)  # one passing "US embassy" is not the whole context
         main = {c for c, _ in weights.most_common(2)}
         out: list[Toponym] = []
+        inside = set()  # tokens of the parentheses after a place: its region and country
+        for ent, _, _, _ in candidates:
+            if ent.end < len(sdoc) and sdoc[ent.end].text == "(":
+                close = next((t.i for t in sdoc[ent.end: ent.end + 14] if t.text == ")"), ent.end)
+                inside.update(range(ent.end + 1, close))
         for ent, text, found, needs_context in candidates:
-            best = self._choose(text, found, weights, total, out, self._parents(sdoc, ent.end))
+            if _saint(sdoc, ent):
+                continue  # "St John's Church" is a church, not Saint John
+            parent = ent.start in inside
+            best = self._choose(text, found, weights, total, out, self._parents(sdoc, ent.end), parent)
             if best is None:
                 continue
-            if needs_context and best.country not in main and (main or best.population < LONE_TOWN):
-                continue  # "in Niamey" tagged ORG in a text that names no country: a city that size is a place
+            if needs_context and best.country not in main and best.population < TOWN and (
+                    main or best.population < LONE_TOWN):
+                continue  # "in Niamey" tagged ORG: a city that size is a place, a hamlet only in the text's country
             if best.kind != "country" and weights.get(best.country, 0) == 0 and total >= 3:
                 continue  # "Kashmir" is not Cashmere, Washington: the article never names that country
             if (ent.start, ent.end) in country_spans and best.kind != "country":
                 continue
             near = ent.start > 0 and any(t.lower_ in NEAR for t in sdoc[max(0, ent.start - 4): ent.start])
-            out.append(Toponym(ent.start, ent.end, text, best, near))
+            out.append(Toponym(ent.start, ent.end, text, best, near, parent))
         return out
 
     def _names(self, sdoc, actor_tokens: set, taken: set) -> list:
@@ -121,11 +139,12 @@ class Geoparser:
                 i += 1
                 continue
             span = sdoc[i:best]
-            kinds = {labels.get(k) for k in range(i, best)} - {None}
+            kinds = {labels.get(k) for k in range(i, best)} & {"PERSON", "ORG", "NORP"}
             cue = i > 0 and sdoc[i - 1].lower_ in LOCATIVE
-            if kinds - {"GPE", "LOC", "FAC"} and not cue:
+            if kinds and not (cue or self._parented(sdoc, i, best) or
+                              kinds == {"NORP"} and self._big(span.text)):
                 i = best
-                continue  # "Kelly", "Hamas", "May": a person, group or date unless a locative word precedes it
+                continue  # "Kelly", "Hamas": a person or group unless a locative word or its parents say otherwise
             out.append((span, bool(kinds) or not cue and span[0].is_sent_start))
             i = best
         return out
@@ -143,9 +162,21 @@ class Geoparser:
             return False
         if any(e.population >= TOWN or e.kind in ("country", "admin1", "region") for e in found):
             return True
+        return _place_cue(sdoc, start) or self._parented(sdoc, start, end, found)
+
+    def _parented(self, sdoc, start: int, end: int, found: Optional[list] = None) -> bool:
+        """Whether the name is followed by the region or country of one of its candidates."""
         parents = self._parents(sdoc, end)
-        return _place_cue(sdoc, start) or any(
-            _key(e.admin1) in parents or _key(self.gazetteer.country_name(e.country)) in parents for e in found)
+        if not parents:
+            return False
+        found = self.gazetteer.lookup(sdoc[start:end].text) if found is None else found
+        return any(_key(e.admin1) in parents or _key(self.gazetteer.country_name(e.country)) in parents
+                   for e in found)
+
+    def _big(self, text: str) -> bool:
+        """ "Lahore", "Tbilisi" tagged as a nationality: a city this large is a place."""
+        key = normalize(text)
+        return any(normalize(e.name) == key and e.population >= BIG_CITY for e in self.gazetteer.lookup(text))
 
     def _parents(self, sdoc, end: int) -> set[str]:
         """The parents a coder or a dateline writes after a place: "Kaya (Sanmatenga, Centre-Nord)",
@@ -170,20 +201,22 @@ class Geoparser:
         return {n for n in names if n}
 
     def _choose(self, text: str, found: list[GeoEntry], weights: Counter, total: int,
-                placed: list[Toponym], parents: set[str] = frozenset()) -> Optional[GeoEntry]:
+                placed: list[Toponym], parents: set[str] = frozenset(), parent: bool = False) -> Optional[GeoEntry]:
         key = normalize(text)
         countries = [e for e in found if e.kind == "country"]
         if countries:
             return countries[0]
-        region_word = bool(ADMIN_SUFFIX.search(key))
+        region_word = bool(ADMIN_SUFFIX.search(key)) or parent
 
         def score(e: GeoEntry) -> float:
-            s = 4.0 * weights.get(e.country, 0) / total
+            s = CONTEXT * weights.get(e.country, 0) / total
             s += math.log10(e.population + 10) / 3
+            if e.population >= MAJOR_CITY:
+                s += MAJOR  # Manila, Kabul, London: a city this large beats a hamlet of a country named nearby
             if e.kind == "extra":
                 s += 0.8
-            if e.kind in ("admin1", "region"):
-                s += 1.5 if region_word else 0.3
+            if e.kind in ("admin1", "region") and region_word:
+                s += 1.5
             if normalize(e.name) == key:
                 s += 0.3
             if parents and (_key(e.admin1) in parents or _key(self.gazetteer.country_name(e.country)) in parents):
@@ -193,10 +226,19 @@ class Geoparser:
                 s += 0.5 if d < 100 else 0
             return s
 
-        return max(found, key=score)
+        best = max(found, key=score)
+        if best.kind == "admin1" and not region_word:
+            # "Aleppo", "Sokoto": the city, not its province of the same name, unless the text says "province"
+            town = [e for e in found if e.kind == "city" and e.country == best.country]
+            if town:
+                return max(town, key=lambda e: e.population)
+        return best
 
 
 MAX_NAME_TOKENS = 6
+MODIFIER = 0.5  # the weight of a country named as a modifier or a nationality, not as a place
+CONTEXT = 3.0  # score for a candidate in the country the document names most (scaled by its share)
+MAJOR_CITY, MAJOR = 500000, 2.0
 BIG_CITY = 100000  # a name the NER missed may be an alternate name only of a city this populous
 TOWN = 50000  # smaller places the NER missed need a locative word or parents
 LONE_TOWN = 10000  # a name the NER calls an organisation is a place with no country context if this populous
@@ -229,6 +271,12 @@ def _name_start(tok) -> bool:
 def _name_part(tok) -> bool:
     return _name_start(tok) or (tok.pos_ in ("PROPN", "NOUN", "ADJ") and tok.is_title and tok.i > 0
                                 and not tok.is_sent_start)
+
+
+def _saint(sdoc, ent) -> bool:
+    first = sdoc[ent.start].lower_.rstrip(".")
+    return first in ("st", "saint", "ste", "san", "santa", "sao") and ent.end < len(sdoc) and \
+        sdoc[ent.end].text in ("'s", "’s") or (ent.text.endswith(("'s", "’s")) and first in ("st", "saint"))
 
 
 def _clean(ent) -> str:
@@ -265,7 +313,7 @@ def event_places(trigger, toponyms: "Index[Toponym] | list[Toponym]", sent=None)
     # a country named elsewhere in the sentence is too weak a cue; a town or region is kept; the
     # dateline ("Maputo - Terrorists killed five people in Macomia") is where the reporter was
     here = [t for t in here if tied(t) or t.entry.kind != "country"]
-    here = [t for t in here if not _is_dateline(sent.doc, t)] or here
+    here = [t for t in here if not is_dateline(sent.doc, t) and not t.parent] or here
     return sorted(here, key=lambda t: (t.entry.kind == "country", not tied(t), PRECISION[t.entry.kind],
                                        abs(t.start - trigger.i)))
 
@@ -275,12 +323,12 @@ def dateline(sdoc, toponyms: list[Toponym]) -> Optional[Toponym]:
     for t in toponyms:
         if t.start > 40:
             break
-        if _is_dateline(sdoc, t):
+        if is_dateline(sdoc, t):
             return t
     return None
 
 
-def _is_dateline(sdoc, t: Toponym) -> bool:
+def is_dateline(sdoc, t: Toponym) -> bool:
     if t.start > 40:
         return False
     nxt = sdoc[t.end] if t.end < len(sdoc) else None

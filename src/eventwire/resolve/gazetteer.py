@@ -137,7 +137,8 @@ class Gazetteer:
                 continue
             i = len(entries)
             seat = seats[(iso3, code, cc)]  # ACLED codes a region-level report at its capital (FIELD_NOTES 1B.4)
-            entries.append(GeoEntry(adm[0], iso3, adm[0], seat.lat, seat.lon, 0, None, "admin1"))
+            # as populous as its largest town: "Borno" is the Nigerian state, not a village in Italy
+            entries.append(GeoEntry(adm[0], iso3, adm[0], seat.lat, seat.lon, seat.population, None, "admin1"))
             for n_ in {adm[0], adm[1]}:
                 add(n_, i)
                 stripped = ADMIN_SUFFIX.sub("", normalize(n_))

@@ -32,6 +32,9 @@ KIND_NAMES = {
 QUANTIFIERS = {"dozens", "hundreds", "thousands", "scores", "number", "group", "some", "many", "several",
                "most", "all", "members", "member", "one", "two", "three", "tens"}
 VIOLENT_TYPES = {"ASSAULT", "COERCE", "MOBILIZE"}
+# Agent nouns that are weapons: with a country ("Israeli warplanes") they name its forces; alone, no one.
+WEAPONS = {"missile", "rocket", "shell", "mortar", "drone", "warplane", "jet", "aircraft", "artillery",
+           "helicopter", "tank"}
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,8 @@ class ActorKB:
             if kind is None:
                 kind = "military" if plover_type in VIOLENT_TYPES else "government"
             return self.crowd(kind, country, mention)
+        if kind and head.lemma_.lower() in WEAPONS:
+            return None  # "the missile hit the station": a weapon of no stated country says nobody's
         if kind:
             template, atype = KIND_NAMES[kind]
             c = default_country
