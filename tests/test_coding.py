@@ -168,3 +168,10 @@ def test_rioters_lead_when_police_fought_them(extract):
                     "fired tear gas at them.", date="2023-06-03"), key=lambda e: e.confidence)
     assert e.acled_event_type == "Riots"
     assert e.actor1.name == "Rioters (Senegal)" and e.actor2.name == "Police Forces of Senegal"
+
+
+def test_the_side_that_took_the_town_is_actor1_not_the_crowd_that_cheered(extract):
+    e = max(extract("Rebel fighters entered Kidal, Mali, on 1 May 2023 after the army pulled out, and were "
+                    "cheered by crowds in the market.", date="2023-05-02"), key=lambda e: e.confidence)
+    assert e.acled_sub_event_type in ("Non-violent transfer of territory", "Non-state actor overtakes territory")
+    assert e.actor1 is not None and e.actor1.type in ("rebel_group", "political_militia") and e.actor1.mention == "Rebel fighters"

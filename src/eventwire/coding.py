@@ -202,6 +202,9 @@ VICTIM_TYPES = {None, "civilians", "person", "media", "ngo", "other"}
 ATTRIBUTION = {"claim", "blame", "suspect", "accuse", "attribute", "hallmark", "link", "belong", "responsibility",
                "responsible", "loyal", "affiliate", "member"}
 VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+# What the side that took a town did: "entered Kherson", "walked into Bukavu", "drove IS out of Palmyra".
+TAKE_VERBS = {"enter", "take", "capture", "seize", "retake", "recapture", "overrun", "walk", "move", "advance",
+              "liberate", "drive", "control", "occupy", "storm"}
 # What the side that disrupted a weapon did: "air defences intercepted", "defused by the army".
 STOP_VERBS = {"intercept", "shoot", "down", "destroy", "defuse", "neutralise", "neutralize", "foil", "thwart",
               "disarm", "detonate", "defuse", "seize", "recover", "dismantle", "repel", "repulse", "stop"}
@@ -241,8 +244,13 @@ class ActorCoder:
             a1 = self.kb.crowd("mutiny", country, a1.mention if a1 is not None and a1.type == "state_forces" else "")
             a2 = self.kb.crowd("government", country, a2.mention if a2 is not None else "")
             update["acled_sub_event_type"] = sub = "Other"
+        if sub in TERRITORY and (a1 is None or a1.type not in ARMED):
+            # "troops entered the town ... welcomed by crowds": the side that took it is armed
+            taker = self._agent(context, hits, country, TAKE_VERBS)
+            if taker is not None:
+                a1, a2 = taker, a2 if a2 is not None and a2.name != taker.name else (a1 if a1 and a1.type in ARMED else None)
         if sub == "Disrupted weapons use":
-            stopper = self._stopper(context, hits, country)
+            stopper = self._agent(context, hits, country, STOP_VERBS)
             if stopper is not None and (a1 is None or stopper.name != a1.name):
                 a1, a2 = stopper, a1 if a1 is not None else a2  # who stopped it acts; who fired is the target
         if etype in VIOLENT:
@@ -282,19 +290,19 @@ class ActorCoder:
                     return True
         return False
 
-    def _stopper(self, sentences, hits, country) -> Optional[Actor]:
-        """Disrupted weapons use: the side that intercepted, shot down or defused it (the subject of
-        such a verb, or its "by" phrase), named as an actor."""
+    def _agent(self, sentences, hits, country, verbs: set) -> Optional[Actor]:
+        """The armed side that did one of `verbs` (the subject of the verb, or its "by" phrase): who
+        intercepted, shot down or defused a weapon; who entered or took a town."""
         for sent in sentences:
             for t in sent:
-                if t.pos_ != "VERB" or t.lemma_.lower() not in STOP_VERBS:
+                if t.pos_ != "VERB" or t.lemma_.lower() not in verbs:
                     continue
                 head, _ = roles(t, True)
                 if head is None:
                     continue
                 actor = self.kb.actor(np_span(head), hits, "ASSAULT", country)
                 if actor is not None and actor.type in ARMED:
-                    return self._organisation(actor, country, "Disrupted weapons use")
+                    return self._organisation(actor, country, None)
         return None
 
     def _organisation(self, actor: Optional[Actor], country: Optional[str], sub: Optional[str]) -> Optional[Actor]:
