@@ -129,3 +129,21 @@ def test_a_brief_takes_the_largest_toll_it_states(nlp):
     doc = nlp("Gunmen opened fire on a market in the town, killing dozens. The death toll later reached 31.")
     assert numbers.total_fatalities(doc.sents) == 31
     assert numbers.total_fatalities(nlp("Rebels attacked the base at dawn.").sents) is None
+
+
+@pytest.mark.parametrize("sentence, dead", [
+    ("A missile destroyed the farmer's house, killing him, his wife and three other villagers.", 5),
+    ("The drone strike killed Abu Khalid, a senior commander, his deputy Omar Saleh and six other fighters.", 8),
+    ("Soldiers shot dead the journalist John Doe.", 1),
+    ("Gunmen killed the driver.", 1),
+    ("Both died on the way to hospital.", 2),
+])
+def test_listed_victims_are_counted_one_by_one(nlp, sentence, dead):
+    # ACLED sums the victims a report lists; an apposition describing one of them adds no one
+    sent = next(nlp(sentence).sents)
+    assert [n for kind, n, _ in numbers.counts(sent).figures if kind == "fatalities"] == [dead]
+
+
+def test_a_collective_noun_is_not_one_person(nlp):
+    sent = next(nlp("Gunmen killed the village chief and his family.").sents)
+    assert [n for kind, n, _ in numbers.counts(sent).figures if kind == "fatalities"] == [1]

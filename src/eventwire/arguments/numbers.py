@@ -148,18 +148,70 @@ def total_fatalities(sentences) -> Optional[int]:
     return max(found) if found else None
 
 
-def _group(noun) -> Optional[int]:
-    """The count of a victims' noun phrase, with the groups conjoined to it summed:
-    "4 soldiers and 7 militants" -> 11 (ACLED adds victim groups up)."""
-    n = value(noun) if _is_number(noun) else _number_of(noun)
+COLLECTIVE = {"family", "crowd", "group", "convoy", "village", "unit", "team", "household", "people", "force",
+              "population", "community", "staff", "crew", "patrol", "delegation"}
+
+
+def _count(tok, listed: bool = False) -> Optional[int]:
+    """The people one victims' phrase counts: its number, or 1 for one named or singular person
+    ("him", "Qassem Soleimani", "his infant daughter", "the driver"; not "the family")."""
+    n = value(tok) if _is_number(tok) else _number_of(tok)
+    if n is not None:
+        return n
+    if tok.lower_ == "both":
+        return 2
+    if tok.lower_ in ("him", "her"):
+        return 1
+    if tok.ent_type_ == "PERSON" and tok.pos_ == "PROPN":
+        return 1
+    if listed and tok.tag_ == "NN" and tok.lemma_.lower() not in COLLECTIVE and \
+            any(c.dep_ in ("poss", "det") for c in tok.children):
+        return 1
+    return None
+
+
+def _group(noun, verb=None) -> Optional[int]:
+    """The count of a victims' noun phrase, with the groups listed with it summed:
+    "4 soldiers and 7 militants" -> 11, "him, his infant daughter and two other civilians" -> 4
+    (ACLED adds victim groups up). An apposition describing one of them ("Abu Khalid, a senior
+    commander") adds no one; a vague group in the list ("and dozens of others") adds nothing."""
+    others = _listed(noun, verb)
+    n = _count(noun, listed=True)
     if n is None:
         return None
-    for other in noun.conjuncts:
-        if other.pos_ in ("NOUN", "PROPN", "NUM") and other.i > noun.i:
-            m = value(other) if _is_number(other) else _number_of(other)
-            if m is not None:
-                n += m
+    for other in others:
+        m = _count(other, listed=True)
+        if m is not None:
+            n += m
     return n
+
+
+VICTIM_POS = ("NOUN", "PROPN", "NUM", "PRON")
+
+
+def _listed(noun, verb=None) -> list:
+    """The other members of a list of victims headed by `noun`, however the parser attached them: as
+    its conjuncts, as conjuncts of the verb ("killing him, his wife and ..."), or after an apposition."""
+    items: list = []
+
+    def walk(tok):
+        for c in tok.children:
+            if c.i <= noun.i or c.pos_ not in VICTIM_POS:
+                continue
+            if c.dep_ == "conj":
+                items.append(c)
+                walk(c)
+            elif c.dep_ == "appos":
+                if c.tag_ == "NN" and any(g.dep_ == "poss" for g in c.children):
+                    items.append(c)  # "..., his deputy Omar Saleh": another person
+                walk(c)  # "Abu Khalid, a senior commander": the same one, described
+    walk(noun)
+    if verb is not None:
+        for c in verb.children:
+            if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN", "PRON") and c.i > noun.i:
+                items.append(c)
+                walk(c)
+    return items
 
 
 def _figure_for(word) -> Optional[int]:
@@ -172,7 +224,7 @@ def _figure_for(word) -> Optional[int]:
         if child.dep_ == "nsubj" and not intransitive:
             continue  # "An airstrike killed 61 people": the subject is the attacker, not the toll
         if child.dep_ in ("dobj", "nsubjpass", "nsubj", "pobj", "attr") or (child.dep_ == "npadvmod"):
-            n = _group(child)
+            n = _group(child, word if child.dep_ == "dobj" else None)
             if n is not None:
                 return n
         if child.dep_ in ("nummod",) and _is_number(child):  # "14 dead"
@@ -183,7 +235,7 @@ def _figure_for(word) -> Optional[int]:
     if word.lower_ == "dead" and word.dep_ in ("acomp", "oprd", "advcl", "xcomp") and word.head.pos_ == "VERB":
         obj = next((c for c in word.head.children if c.dep_ == "dobj"), None)
         if obj is not None:
-            n = value(obj) if _is_number(obj) else _number_of(obj)
+            n = _group(obj, word.head)
             if n is not None:
                 return n
     # "14 civilians killed" (reduced relative): the noun is the head of the casualty word
