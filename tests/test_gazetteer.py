@@ -202,3 +202,24 @@ def test_manila_is_the_capital_not_a_us_hamlet(pipeline):
     # a passing "US embassy" does not make the article American
     found = toponyms(pipeline, "Police defused a bomb found near the US embassy in Manila on Monday.")
     assert found["Manila"].entry.country == "PHL"
+
+
+@pytest.mark.parametrize("spelling, country", [("Nassiriya", "IRQ"), ("Mekelle", "ETH")])
+def test_transliterations_fold_to_one_skeleton(gazetteer, spelling, country):
+    assert country in {e.country for e in gazetteer.lookup(spelling)}
+
+
+def test_a_short_name_is_not_folded(gazetteer):
+    # "Gaza" must not find "Gazza"-like spellings through the skeleton; only exact keys for short names
+    assert all(normalize(e.name) != "gazza" for e in gazetteer.lookup("Gaza"))
+
+
+def test_the_cached_index_is_the_built_one(tmp_path, monkeypatch):
+    from eventwire.resolve.gazetteer import Gazetteer
+    monkeypatch.setenv("EVENTWIRE_CACHE", str(tmp_path))
+    built = Gazetteer()
+    first = built.lookup("Kramatorsk")
+    assert list(tmp_path.glob("gazetteer-*.pickle"))  # written on first use
+    loaded = Gazetteer()  # a new process would read the file instead of building
+    assert loaded.lookup("Kramatorsk") == first
+    assert loaded.country("UKR") == built.country("UKR")

@@ -350,3 +350,13 @@ def test_a_merged_event_takes_the_sub_type_most_of_its_mentions_give(extract):
     events = [e for e in extract(text, date="2022-04-08") if e.acled_event_type == "Explosions/Remote violence"]
     # three mentions say missile, one calls it an air strike: the event is a missile attack
     assert len(events) == 1 and events[0].acled_sub_event_type == "Shelling/artillery/missile attack"
+
+
+def test_a_protest_in_several_towns_is_one_event_per_town(extract):
+    # ACLED codes a demonstration per location; event ids stay distinct and stable
+    text = "Thousands of protesters rallied in Basra, Najaf and Karbala, Iraq, on Friday against power cuts."
+    events = [e for e in extract(text, date="2024-07-12") if e.plover_type == "PROTEST"]
+    assert sorted(e.location.mention for e in events) == ["Basra", "Karbala", "Najaf"]
+    assert all(e.other_locations == [] for e in events)
+    assert len({e.event_id for e in events}) == len(events) == 3
+    assert [e.event_id for e in events] == [e.event_id for e in extract(text, date="2024-07-12") if e.plover_type == "PROTEST"]

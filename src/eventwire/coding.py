@@ -10,8 +10,9 @@
 
 The cues are lemma phrases in data/crowd.csv (demo, mob, crowd, violent, intervene, lethal; "none" for
 phrases that only look like one, such as "riot police"), looked for in every evidence sentence of
-the event, the longest phrase at a token first; dates are skipped ("1 March" is no march). The PLOVER type and the actors' order are left as the
-parse found them; only ACLED's type, sub-type and crowd names change. Coding happens after merging,
+the event, the longest phrase at a token first; dates are skipped ("1 March" is no march). ACLED's
+type, sub-type and crowd names change; the PLOVER type only where a crowd's act becomes a violent
+demonstration (PROTEST, mode riot). Coding happens after merging,
 so a name given by convention adds nothing to the event's confidence.
 """
 from __future__ import annotations
@@ -93,6 +94,8 @@ class CrowdCoder:
                 mob = "mob" in cues and "demo" not in cues
                 update.update(acled_event_type="Riots",
                               acled_sub_event_type="Mob violence" if mob else "Violent demonstration")
+                if not mob:  # the crowd protests violently: PLOVER PROTEST, mode riot
+                    update.update(plover_type="PROTEST", plover_mode="riot")
                 mention = a1.mention if a1 is not None else cues.get("mob") or cues.get("demo") or cues.get("violent")
                 if mention:  # the name is a convention; the mention must be a quote
                     update["actor1"] = self.kb.crowd("rioters", country, mention)

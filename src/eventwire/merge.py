@@ -206,6 +206,25 @@ def _mention_confidence(m: Mention) -> float:
     return min(0.95, c * m.weight)
 
 
+def one_per_place(events: list[Event]) -> list[Event]:
+    """ACLED codes a demonstration per location: "protesters blocked roads in Nassiriya, Kerbala and
+    Diwaniya" is three events. A protest with other towns in `other_locations` becomes one event per
+    town, each with an id derived from the first's and the town's name (stable across runs).
+    Strikes on several towns stay one event with `other_locations` (a barrage is one attack)."""
+    out = []
+    for e in events:
+        towns = [p for p in e.other_locations if p.geo_precision < 3]
+        if e.plover_type != "PROTEST" or not towns or e.location is None:
+            out.append(e)
+            continue
+        out.append(e.model_copy(update={"other_locations": []}))
+        for place in towns:
+            key = f"{e.event_id}|{place.name}|{place.lat}|{place.lon}"
+            out.append(e.model_copy(update={"event_id": hashlib.sha1(key.encode()).hexdigest()[:16],
+                                            "location": place, "other_locations": []}))
+    return out
+
+
 def merge(mentions: list[Mention], document: Document, fallback_place: Optional[Place]) -> list[Event]:
     return [to_event(c, document, fallback_place) for c in cluster(mentions)]
 

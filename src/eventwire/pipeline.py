@@ -33,7 +33,7 @@ from .arguments.actors import np_span, roles
 from .arguments.places import Geoparser, Toponym, dateline, event_places, is_dateline
 from .arguments.sources import SPEECH, SourceTracker
 from .mentions import Match, Trigger, TriggerFinder
-from .merge import merge, span
+from .merge import merge, one_per_place, span
 from .records import Document, Event, Failure, Mention
 from .resolve.gazetteer import Gazetteer, km
 from .resolve.kb import ActorKB
@@ -247,6 +247,7 @@ class Pipeline:
             events = _brief_place(events, sdoc, toponyms)
         events = _refine_places(events, sdoc, toponyms)
         events = [self.actors(e, _sentences(sdoc, e), home, hit_index, brief) for e in events]
+        events = one_per_place(events)
         return [e for e in events if (self.background or not e.background) and e.confidence >= self.min_confidence]
 
     def _mention(self, document, sdoc, sent, index, m, date, context, counts, sources) -> Mention:

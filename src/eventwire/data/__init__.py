@@ -15,6 +15,11 @@ def _text(name: str) -> str:
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
+def raw(name: str) -> bytes:
+    """A data file's bytes (to hash it)."""
+    return resources.files(__package__).joinpath(name).read_bytes()
+
+
 @cache
 def rows(name: str) -> tuple[dict, ...]:
     """Rows of a CSV (header) or JSON Lines data file, as dicts; empty CSV cells become None."""
