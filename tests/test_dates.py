@@ -142,3 +142,18 @@ def test_recalled_event_is_background(background_pipeline, extract):
 def test_recalled_event_is_dropped_without_background(pipeline, extract):
     assert pipeline.background is False
     assert extract("Hezbollah began its attacks on Israel on October 8, joining the Hamas war.") == []
+
+
+@pytest.mark.parametrize("expr, day", [
+    ("the night of 28 September 2015", dt.date(2015, 9, 28)),
+    ("the early hours of 3 January 2020", dt.date(2020, 1, 3)),
+    ("on the evening of 29 October 2023", dt.date(2023, 10, 29)),
+])
+def test_a_part_of_the_day_is_that_day(expr, day):
+    assert resolve(expr) == dates.DateValue(day, "day")
+
+
+def test_a_day_number_the_ner_cut_off_is_kept(nlp):
+    # the small NER tags "the night" as TIME and "September 2015" as DATE, leaving "28" out
+    sent = next(nlp("A crowd beat a man to death in a village on the night of 28 September 2015.").sents)
+    assert dt.date(2015, 9, 28) in {v.date for _, v in dates.expressions(sent, dt.date(2015, 9, 29))}

@@ -41,9 +41,14 @@ class DateValue:
     precision: str  # day | week | month | year
 
 
+PART_OF_DAY = re.compile(r"^(?:on |in |during )?(?:the )?(?:early |late |small )?"
+                         r"(?:night|morning|evening|afternoon|hours|dawn|early hours)(?: hours)? of ", re.I)
+
+
 def resolve(expr: str, published: dt.date) -> Optional[DateValue]:
-    """Resolve one date expression, or None for durations, periods and habits ("every week")."""
-    text = " ".join(expr.split()).strip(" ,.")
+    """Resolve one date expression, or None for durations, periods and habits ("every week").
+    A part of the day is that day: "the night of 28 September 2015" is 28 September 2015."""
+    text = PART_OF_DAY.sub("", " ".join(expr.split()).strip(" ,."))
     low = text.lower()
     if not low or NOT_A_DATE.search(low):
         return None
@@ -125,9 +130,13 @@ def expressions(sent, published: dt.date) -> list[tuple[object, DateValue]]:
 
 
 def _with_prep(ent) -> str:
-    """Keep a governing "since"/"for" so that periods are recognised as such."""
+    """Keep a governing "since"/"for" so that periods are recognised as such, and a day number the
+    NER cut off."""
     doc = ent.doc
     prev = doc[ent.start - 1] if ent.start > 0 else None
     if prev is not None and prev.lower_ in ("since", "for", "every", "during"):
         return f"{prev.text} {ent.text}"
+    if prev is not None and prev.text.isdigit() and 1 <= int(prev.text) <= 31 and \
+            ent.text.split()[0].lower() in MONTHS:
+        return f"{prev.text} {ent.text}"  # "the night of 28 | September 2015": the NER left the day out
     return ent.text
