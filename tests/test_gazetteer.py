@@ -223,3 +223,29 @@ def test_the_cached_index_is_the_built_one(tmp_path, monkeypatch):
     loaded = Gazetteer()  # a new process would read the file instead of building
     assert loaded.lookup("Kramatorsk") == first
     assert loaded.country("UKR") == built.country("UKR")
+
+
+def test_the_geoparsing_set_is_recognised_and_resolved(pipeline):
+    # tests/data/geoparse.jsonl: 160 texts written for eventwire, every place with its GeoNames point
+    # (benchmarks/geoparse.py prints the figures by region); this holds the floor under them
+    import json
+    from pathlib import Path
+    rows = [json.loads(line) for line in (Path(__file__).parent / "data" / "geoparse.jsonl").read_text().splitlines()]
+    gold = pred = tp = near = 0
+    for row in rows:
+        sdoc = pipeline.annotator(Document(doc_id=row["id"], text=row["text"], date=dt.date(2024, 5, 15)))
+        found = [(sdoc[t.start].idx, sdoc[t.end - 1].idx + len(sdoc[t.end - 1]), t.entry)
+                 for t in pipeline.geoparser(sdoc, pipeline.kb.find(sdoc))]
+        gold, pred = gold + len(row["places"]), pred + len(found)
+        used, cursor = set(), 0
+        for p in row["places"]:
+            start = row["text"].find(p["text"], cursor)
+            end, cursor = start + len(p["text"]), start + len(p["text"])
+            hit = next((i for i, (s, e, _) in enumerate(found) if i not in used and s < end and start < e), None)
+            if hit is not None:
+                used.add(hit)
+                tp += 1
+                near += km(found[hit][2].lat, found[hit][2].lon, p["lat"], p["lon"]) <= 161
+    precision, recall = tp / pred, tp / gold
+    assert 2 * precision * recall / (precision + recall) >= 0.80
+    assert near / tp >= 0.80

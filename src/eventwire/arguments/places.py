@@ -20,6 +20,7 @@ from ..annotate import Index, entities
 from ..records import Place
 from ..resolve.gazetteer import ADMIN_SUFFIX, Gazetteer, GeoEntry, km, normalize
 from ..resolve.kb import Hit
+from .sources import SPEECH
 
 LOCATIVE = {"in", "near", "at", "from", "of", "outside", "around", "into", "across", "on", "to", "toward",
             "towards", "between", "and", "inside", "targeting", "struck", "hit", "village", "town", "city"}
@@ -95,6 +96,8 @@ class Geoparser:
         for ent, text, found, needs_context in candidates:
             if _saint(sdoc, ent):
                 continue  # "St John's Church" is a church, not Saint John
+            if _speaker(ent):
+                continue  # "Moscow said", "Islamabad accused": the government, not the place
             parent = ent.start in inside
             best = self._choose(text, found, weights, total, out, self._parents(sdoc, ent.end), parent)
             if best is None:
@@ -116,10 +119,11 @@ class Geoparser:
         the gazetteer knows. A name inside a person, organisation or group entity, a date or a KB actor
         counts only after a locative word ("in", "near", "village"), and then only in a country the
         document is about."""
-        labels = {}
+        labels, spans_of = {}, {}
         for ent in entities(sdoc):
             for i in range(ent.start, ent.end):
                 labels[i] = ent.label_
+                spans_of[i] = ent
         out = []
         i, n = 0, len(sdoc)
         while i < n:
@@ -139,10 +143,16 @@ class Geoparser:
                 i += 1
                 continue
             span = sdoc[i:best]
+            if {labels.get(k) for k in range(i, best)} & {"LANGUAGE", "DATE", "TIME", "MONEY"}:
+                i = best
+                continue  # "in English", "May": a language or a date, not a place
             kinds = {labels.get(k) for k in range(i, best)} & {"PERSON", "ORG", "NORP"}
             cue = i > 0 and sdoc[i - 1].lower_ in LOCATIVE
+            ent = spans_of.get(i)
+            alone = ent is not None and ent.start == i and (ent.end == best or (
+                ent.end == best + 1 and sdoc[best].text in ("'s", "’s")))  # the entity is just this name
             if kinds and not (cue or self._parented(sdoc, i, best) or
-                              kinds == {"NORP"} and self._big(span.text)):
+                              (kinds == {"NORP"} or alone) and self._big(span.text)):
                 i = best
                 continue  # "Kelly", "Hamas": a person or group unless a locative word or its parents say otherwise
             out.append((span, bool(kinds) or not cue and span[0].is_sent_start))
@@ -174,9 +184,11 @@ class Geoparser:
                    for e in found)
 
     def _big(self, text: str) -> bool:
-        """ "Lahore", "Tbilisi" tagged as a nationality: a city this large is a place."""
+        """ "Lahore" tagged a nationality, "Homs" an organisation, "Mali" a person: a country or a city
+        this large is a place."""
         key = normalize(text)
-        return any(normalize(e.name) == key and e.population >= BIG_CITY for e in self.gazetteer.lookup(text))
+        return any(e.kind == "country" or normalize(e.name) == key and e.population >= BIG_CITY
+                   for e in self.gazetteer.lookup(text))
 
     def _parents(self, sdoc, end: int) -> set[str]:
         """The parents a coder or a dateline writes after a place: "Kaya (Sanmatenga, Centre-Nord)",
@@ -236,6 +248,8 @@ class Geoparser:
 
 
 MAX_NAME_TOKENS = 6
+SPEAKING = SPEECH | {"accuse", "warn", "deny", "blame", "demand", "reject", "insist", "urge", "condemn", "vow",
+                     "threaten", "respond", "retaliate"}
 MODIFIER = 0.5  # the weight of a country named as a modifier or a nationality, not as a place
 CONTEXT = 3.0  # score for a candidate in the country the document names most (scaled by its share)
 MAJOR_CITY, MAJOR = 500000, 2.0
@@ -260,8 +274,8 @@ def _place_cue(sdoc, start: int) -> bool:
 
 def _key(name: Optional[str]) -> str:
     return ADMIN_SUFFIX.sub("", normalize(name)) if name else ""
-NAME_LINKS = {"de", "del", "da", "do", "dos", "das", "la", "le", "les", "el", "al", "on", "upon", "sur", "am", "an",
-              "der", "di", "-", "of"}
+NAME_LINKS = {"de", "del", "da", "do", "dos", "das", "du", "des", "la", "le", "les", "el", "al", "on", "upon", "sur",
+              "am", "an", "der", "di", "-", "of", "en"}
 
 
 def _name_start(tok) -> bool:
@@ -271,6 +285,12 @@ def _name_start(tok) -> bool:
 def _name_part(tok) -> bool:
     return _name_start(tok) or (tok.pos_ in ("PROPN", "NOUN", "ADJ") and tok.is_title and tok.i > 0
                                 and not tok.is_sent_start)
+
+
+def _speaker(ent) -> bool:
+    """A place name that is the subject of a verb of saying or accusing stands for its government."""
+    root = ent.root
+    return root.dep_ == "nsubj" and root.head.lemma_.lower() in SPEAKING
 
 
 def _saint(sdoc, ent) -> bool:
