@@ -275,3 +275,26 @@ def test_export_parquet_needs_an_output(runner, db):
     result = runner.invoke(app, ["export", "--db", str(db), "--format", "parquet"])
     assert result.exit_code != 0
     assert "--output" in one_line(result.stderr)
+
+
+def test_places_writes_every_place_with_offsets(cli_pipeline, runner, tmp_path):
+    text = "Gunmen attacked a market in Kaya (Centre-Nord) on Monday, and Moscow said nothing. Niamey stayed calm."
+    path = write_plain(tmp_path / "sahel.txt", "2024-05-15", text)
+    out = tmp_path / "places.jsonl"
+    result = runner.invoke(app, ["places", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    [line] = [json.loads(x) for x in out.read_text().splitlines()]
+    assert line["doc_id"] == "sahel"
+    body = path.read_text(encoding="utf-8")
+    found = {p["text"]: p for p in line["places"]}
+    for p in line["places"]:
+        assert body[p["start"]:p["end"]] == p["text"]  # offsets into the document's text
+    assert found["Kaya"]["country"] == "BFA" and found["Kaya"]["feature"] == "city"
+    assert found["Niamey"]["country"] == "NER"
+    assert "Moscow" not in found  # "Moscow said": the government, not the place
+
+
+def test_places_in_python_mirror_the_command():
+    import eventwire
+    [doc] = eventwire.places("Police fired tear gas in Nairobi, Kenya, on Monday.", date="2024-05-15")
+    assert [(p["text"], p["country"]) for p in doc["places"]] == [("Nairobi", "KEN"), ("Kenya", "KEN")]

@@ -20,7 +20,7 @@ from .pipeline import DOC_TIMEOUT, Pipeline
 from .records import Actor, Document, Event, Failure, Place, Span
 from .store import Store
 
-__all__ = ["extract", "Pipeline", "Store", "Document", "Event", "Failure", "Actor", "Place", "Span",
+__all__ = ["extract", "places", "Pipeline", "Store", "Document", "Event", "Failure", "Actor", "Place", "Span",
            "EventwireError", "InputError"]
 __version__ = "0.2.0"
 Input = Union[str, Path, Document, dict]
@@ -50,6 +50,23 @@ def extract(*inputs: Input, date: Union[str, dt.date, None] = None, background: 
     if failures:
         raise InputError("; ".join(failures))
     return events
+
+
+def places(*inputs: Input, date: Union[str, dt.date, None] = None) -> list[dict]:
+    """The places of each input, as `eventwire places` writes them: one {"doc_id", "places": [...]}
+    per document, every literal place name with its character offsets and GeoNames resolution.
+    Inputs are as for `extract`; raises InputError naming every input that could not be read."""
+    pipeline = default_pipeline()
+    out, failures = [], []
+    for item in _items(inputs, _date(date)):
+        if isinstance(item, Failure):
+            if item.kind == "failed":
+                failures.append(str(item))
+            continue
+        out.append(pipeline.places(item))
+    if failures:
+        raise InputError("; ".join(failures))
+    return out
 
 
 def _items(inputs, date: Optional[dt.date]) -> Iterator:

@@ -206,6 +206,21 @@ class Pipeline:
         for batch in batches(items, self.annotator.batch_size):
             yield from self.process_batch(batch)
 
+    def places(self, document: Document) -> dict:
+        """Every literal place name of a document with its resolution, as `eventwire places` writes it:
+        {"doc_id", "places": [{"start", "end", "text", "name", "lat", "lon", "country", "admin1",
+        "geonameid", "feature", "geo_precision"}]}, offsets into the document's text. Names standing
+        for actors ("Hezbollah", "Moscow said") and datelines' parents are left out."""
+        sdoc = self.annotator(document)
+        out = []
+        for t in self.geoparser(sdoc, self.kb.find(sdoc)):
+            start, last = sdoc[t.start], sdoc[t.end - 1]
+            p = t.place()
+            out.append({"start": start.idx, "end": last.idx + len(last), "text": document.text[start.idx: last.idx + len(last)],
+                        "name": p.name, "lat": p.lat, "lon": p.lon, "country": p.country, "admin1": p.admin1,
+                        "geonameid": p.geonameid, "feature": t.entry.kind, "geo_precision": p.geo_precision})
+        return {"doc_id": document.doc_id, "places": out}
+
     def extract(self, document: Document, sdoc) -> list[Event]:
         hits = self.kb.find(sdoc)
         toponyms = self.geoparser(sdoc, hits)
