@@ -175,3 +175,9 @@ def test_the_side_that_took_the_town_is_actor1_not_the_crowd_that_cheered(extrac
                     "cheered by crowds in the market.", date="2023-05-02"), key=lambda e: e.confidence)
     assert e.acled_sub_event_type in ("Non-violent transfer of territory", "Non-state actor overtakes territory")
     assert e.actor1 is not None and e.actor1.type in ("rebel_group", "political_militia") and e.actor1.mention == "Rebel fighters"
+
+
+def test_a_coup_recalled_in_a_relative_clause_is_not_the_event(extract):
+    e = max(extract("On 3 May 2024, the last foreign soldiers left Bamako, Mali, completing a withdrawal demanded "
+                    "by the officers who seized power in 2020.", date="2024-05-04"), key=lambda e: e.confidence)
+    assert e.actor1 is None or not e.actor1.name.startswith("Mutiny"), e.actor1

@@ -22,7 +22,7 @@ from typing import Optional
 
 from . import data
 from .arguments import numbers
-from .arguments.actors import np_span, roles
+from .arguments.actors import _subject_of, np_span, roles
 from .classify import Decision, acled_types
 from .records import Actor, Event
 from .resolve.kb import ActorKB
@@ -281,15 +281,26 @@ class ActorCoder:
         return event.model_copy(update=update)
 
     def _coup(self, sentences) -> bool:
-        """A coup: a coup word ("seized power", "ousted", "toppled") in a sentence whose subject is
-        soldiers, officers or a guard (data/agents.csv's military and police terms)."""
+        """A coup: a coup phrase ("seized power", "ousted", "toppled") whose verb's subject is soldiers,
+        officers or a guard (data/agents.csv's military and police terms; "they" stands for the
+        sentence's military subject). A coup only recalled in a relative clause ("a withdrawal
+        demanded by the officers who seized power in July") is not the event."""
+        firsts = {k[0] for k in self.coups.cues}
         for sent in sentences:
-            found = self.coups.found([sent])
-            if not found:
+            if not self.coups.found([sent]):
                 continue
+            military = [t for t in sent if t.dep_ in ("nsubj", "nsubjpass", "conj") and
+                        self.kb.agent_kind(t) in ("military", "police")]
             for t in sent:
-                dep = t.dep_ if t.dep_ != "conj" else t.head.dep_
-                if dep in ("nsubj", "nsubjpass") and self.kb.agent_kind(t) in ("military", "police"):
+                if t.lemma_.lower() not in firsts:
+                    continue
+                verb = t if t.pos_ in ("VERB", "AUX") else t.head
+                if verb.dep_ in ("relcl", "acl"):
+                    continue
+                subj, _ = _subject_of(verb)
+                if subj is not None and subj.tag_ == "PRP":
+                    subj = military[0] if military else None
+                if subj is not None and self.kb.agent_kind(subj) in ("military", "police"):
                     return True
         return False
 
