@@ -22,7 +22,7 @@ from typing import Optional
 
 from . import data
 from .arguments import numbers
-from .arguments.actors import _subject_of, np_span, roles
+from .arguments.actors import np_span, roles, subject_of
 from .classify import Decision, acled_types
 from .records import Actor, Event
 from .resolve.kb import ActorKB
@@ -209,8 +209,8 @@ VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"
 TAKE_VERBS = {"enter", "take", "capture", "seize", "retake", "recapture", "overrun", "walk", "move", "advance",
               "liberate", "drive", "control", "occupy", "storm"}
 # What the side that disrupted a weapon did: "air defences intercepted", "defused by the army".
-STOP_VERBS = {"intercept", "shoot", "down", "destroy", "defuse", "neutralise", "neutralize", "foil", "thwart",
-              "disarm", "detonate", "defuse", "seize", "recover", "dismantle", "repel", "repulse", "stop"}
+STOP_VERBS = {"intercept", "shoot", "destroy", "defuse", "neutralise", "neutralize", "foil", "thwart",
+              "disarm", "detonate", "seize", "recover", "dismantle", "repel", "repulse", "stop"}
 
 
 class ActorCoder:
@@ -297,7 +297,7 @@ class ActorCoder:
                 verb = t if t.pos_ in ("VERB", "AUX") else t.head
                 if verb.dep_ in ("relcl", "acl"):
                     continue
-                subj, _ = _subject_of(verb)
+                subj, _ = subject_of(verb)
                 if subj is not None and subj.tag_ == "PRP":
                     subj = military[0] if military else None
                 if subj is not None and self.kb.agent_kind(subj) in ("military", "police"):

@@ -30,12 +30,12 @@ from .coding import ActorCoder, CrowdCoder, TypeCoder, is_brief
 from .arguments import dates as dates_
 from .arguments import numbers
 from .arguments.actors import np_span, roles
-from .arguments.places import Geoparser, Toponym, dateline, event_places, is_dateline
+from .arguments.places import Geoparser, brief_place, event_places, fallback_place, refine_places
 from .arguments.sources import SPEECH, SourceTracker
 from .mentions import Match, Trigger, TriggerFinder
 from .merge import merge, one_per_place, span
 from .records import Document, Event, Failure, Mention
-from .resolve.gazetteer import Gazetteer, km
+from .resolve.gazetteer import Gazetteer
 from .resolve.kb import ActorKB
 
 Item = Union[Document, Failure]
@@ -210,7 +210,7 @@ class Pipeline:
         """Every literal place name of a document with its resolution, as `eventwire places` writes it:
         {"doc_id", "places": [{"start", "end", "text", "name", "lat", "lon", "country", "admin1",
         "geonameid", "feature", "geo_precision"}]}, offsets into the document's text. Names standing
-        for actors ("Hezbollah", "Moscow said") and datelines' parents are left out."""
+        for actors ("Hezbollah", "Moscow said") are left out."""
         sdoc = self.annotator(document)
         out = []
         for t in self.geoparser(sdoc, self.kb.find(sdoc)):
@@ -254,13 +254,13 @@ class Pipeline:
                                               sources))
         if not mentions and self.subtype_model is not None and is_brief(document):
             mentions = self._unnamed(document, sdoc, context, document.date)
-        fallback = _fallback_place(sdoc, toponyms, home, self.gazetteer)
+        fallback = fallback_place(sdoc, toponyms, home, self.gazetteer)
         events = [self.coder(e, _sentences(sdoc, e), home) for e in merge(mentions, document, fallback)]
         events = self.typer(document, events, sdoc)
         brief = sdoc if is_brief(document) else None
         if brief is not None:
-            events = _brief_place(events, sdoc, toponyms)
-        events = _refine_places(events, sdoc, toponyms)
+            events = brief_place(events, sdoc, toponyms)
+        events = refine_places(events, sdoc, toponyms)
         events = [self.actors(e, _sentences(sdoc, e), home, hit_index, brief) for e in events]
         events = one_per_place(events)
         return [e for e in events if (self.background or not e.background) and e.confidence >= self.min_confidence]
@@ -344,76 +344,10 @@ def _event_date(trigger, expressions) -> Optional[dates_.DateValue]:
     return best
 
 
-def _brief_place(events: list[Event], sdoc, toponyms) -> list[Event]:
-    """A brief reports one incident: when its main event's own sentence gives no place or only a
-    country ("British investigators blamed Russia"), the event is at the first town the brief names
-    (not its dateline), else its first region."""
-    if not events:
-        return events
-    main = max(events, key=lambda e: e.confidence)
-    if main.location is not None and main.location.geo_precision < 3:
-        return events
-    named = [t for t in toponyms if not is_dateline(sdoc, t)]
-    towns = [t for t in named if t.entry.kind in ("city", "extra")] or \
-        [t for t in named if t.entry.kind in ("admin1", "region")]
-    if not towns:
-        return events
-    place = towns[0].place()
-    return [e.model_copy(update={"location": place}) if e.event_id == main.event_id else e for e in events]
-
-
-REFINE_KM = 250  # a region-level event moves to the article's main town if it lies this close
-
-
-def _refine_places(events: list[Event], sdoc, toponyms) -> list[Event]:
-    """The most precise place wins: an event placed at a region or a country ("a missile hit a Donbas
-    station") is at the town the article names most in that region or country ("Kramatorsk"), with
-    geo_precision 2 (a part of the region, coded to a representative town)."""
-    named = [t for t in toponyms if not is_dateline(sdoc, t) and not t.parent]
-    towns = Counter(t.entry.name for t in named if t.entry.kind in ("city", "extra"))
-    if not towns:
-        return events
-    kinds = {(t.entry.name, round(t.entry.lat, 4), round(t.entry.lon, 4)): t.entry.kind for t in toponyms}
-    first = {}
-    for t in named:
-        first.setdefault(t.entry.name, t)
-    out = []
-    for e in events:
-        loc = e.location
-        kind = kinds.get((loc.name, loc.lat, loc.lon)) if loc is not None else None
-        if kind in ("admin1", "region", "country"):
-            inside = [first[n] for n in towns if first[n].entry.country == loc.country and
-                      (kind == "country" or km(loc.lat, loc.lon, first[n].entry.lat, first[n].entry.lon) <= REFINE_KM)]
-            if inside:
-                best = max(inside, key=lambda t: (towns[t.entry.name], -t.start))
-                place = best.place().model_copy(update={"geo_precision": 2})
-                e = e.model_copy(update={"location": place})
-        out.append(e)
-    return out
-
-
 def _home_country(hits, toponyms) -> Optional[str]:
     votes = Counter(t.entry.country for t in toponyms if t.entry.country)
     votes.update(h.entry.country for h in hits if h.entry.kind == "country")
     return votes.most_common(1)[0][0] if votes else None
-
-
-def _fallback_place(sdoc, toponyms, home, gazetteer):
-    """Where an event with no place of its own happened: the dateline in the article's country, else
-    the most named town of that country, else the country."""
-    line = dateline(sdoc, toponyms)
-    if line is not None and (home is None or line.entry.country == home):
-        return line.place()  # a foreign dateline ("MOSCOW (Sputnik) - ... in Zanjan") is the newsroom's
-    towns = Counter(t.entry.name for t in toponyms if t.entry.kind in ("city", "extra", "region", "admin1")
-                    and t.entry.country == home)
-    if towns:
-        name = towns.most_common(1)[0][0]
-        return next(t.place() for t in toponyms if t.entry.name == name)
-    if home:
-        entry = gazetteer.country(home)
-        if entry:
-            return Toponym(0, 0, entry.name, entry).place()
-    return None
 
 
 # --- parallel extraction: fork after loading, so workers share the loaded models ---------------

@@ -50,7 +50,7 @@ def _prep_object(tok, preps) -> Optional[object]:
     return None
 
 
-def _subject_of(verb, depth: int = 0):
+def subject_of(verb, depth: int = 0):
     subj = _child(verb, "nsubj")
     if subj is not None:
         return subj, False
@@ -58,7 +58,7 @@ def _subject_of(verb, depth: int = 0):
     if subjpass is not None:
         return subjpass, True
     if depth < 3 and verb.dep_ in ("conj", "xcomp", "advcl", "ccomp") and verb.head.i != verb.i:
-        return _subject_of(verb.head, depth + 1)
+        return subject_of(verb.head, depth + 1)
     return None, False
 
 
@@ -96,7 +96,7 @@ def _verb_roles(v):
     else:
         subj = _child(v, "nsubj")
         if subj is None and (v.dep_ in ("conj", "xcomp") or v.dep_ == "advcl" and v.tag_ != "VBN"):
-            subj, passive = _subject_of(v.head)
+            subj, passive = subject_of(v.head)
             if passive or v.head.lemma_.lower() in SUFFER:
                 subj = None  # "he lost his life in shelling": the one who suffered did not strike
         a1 = subj
@@ -120,7 +120,7 @@ def _noun_roles(n):
                 a1 = c
     if a1 is None and n.dep_ in ("dobj", "pobj") and n.head.lemma_.lower() in LIGHT_VERBS | {"for"}:
         verb = n.head if n.dep_ == "dobj" else n.head.head
-        subj, passive = _subject_of(verb)
+        subj, passive = subject_of(verb)
         a1 = None if passive else subj
     a2 = _prep_object(n, TARGET_PREPS) or _prep_object(n, WITH_PREPS)
     between = _prep_object(n, {"between"})

@@ -1,13 +1,21 @@
 """Places: find the toponyms of a document, resolve them with the document's context, and pick
 the place of each event.
 
-Toponyms are the NER's GPE/LOC/FAC spans, plus names the small model labels PERSON or ORG (it tags
-many villages so) when the gazetteer knows them in a country the article is about and a locative
-word precedes them ("in Sasa", "near Kfar Giladi"). Knowledge-base actors are never places
-("Hezbollah" tagged GPE).
+Toponyms are the NER's GPE/LOC/FAC spans, plus capitalised names the gazetteer knows that the small
+model missed or labelled otherwise (`Geoparser._names`: "Niamey" tagged ORG, "in Kyiv" untagged).
+Knowledge-base actors are never places ("Hezbollah" tagged GPE), nor names that stand for a
+government ("Moscow said") or a building ("St John's Church").
 
-Resolution prefers, in order: a country name; a place in a country the document talks about (its
-weight in the document); a large population; a region when the text says "province", "region"...
+Resolution prefers, in order: a country name; the region or country written after the name
+("Cordoba (Veracruz)"); a place in a country the document talks about (its weight in the document,
+a passing "US embassy" half); a large population (a city over 500k beats a hamlet); a region when
+the text says "province", "region"...
+
+An event's place (`event_places`, then `brief_place`, `refine_places`, `fallback_place`): the place
+tied to its trigger in its sentence, never a dateline or a parent in parentheses; a brief's main event
+with none is at the brief's first town; an event at a region or country moves to the town the article
+names most there; an event with no place is at the dateline in the article's country, else its most
+named town, else the country.
 """
 from __future__ import annotations
 
@@ -17,7 +25,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..annotate import Index, entities
-from ..records import Place
+from ..records import Event, Place
 from ..resolve.gazetteer import ADMIN_SUFFIX, Gazetteer, GeoEntry, km, normalize
 from ..resolve.kb import Hit
 from .sources import SPEECH
@@ -116,9 +124,11 @@ class Geoparser:
     def _names(self, sdoc, actor_tokens: set, taken: set) -> list:
         """Gazetteer names the NER did not label a place ("in Kyiv", "Niamey" tagged ORG): the longest
         run of capitalised proper-noun tokens (with "de", "on", hyphens inside: "Rostov-on-Don") that
-        the gazetteer knows. A name inside a person, organisation or group entity, a date or a KB actor
-        counts only after a locative word ("in", "near", "village"), and then only in a country the
-        document is about."""
+        the gazetteer knows (`_literal`). A name inside a person, organisation or nationality entity
+        counts only after a locative word ("in", "near", "village"), with its parents after it, or when
+        the entity is just that name and it is a country or a large city ("Homs" tagged ORG); one in a
+        date, a language or a KB actor never. Such names resolve only in a country the document is
+        about, unless they are towns of some size."""
         labels, spans_of = {}, {}
         for ent in entities(sdoc):
             for i in range(ent.start, ent.end):
@@ -180,8 +190,11 @@ class Geoparser:
         if not parents:
             return False
         found = self.gazetteer.lookup(sdoc[start:end].text) if found is None else found
-        return any(_key(e.admin1) in parents or _key(self.gazetteer.country_name(e.country)) in parents
-                   for e in found)
+        return any(self._under(e, parents) for e in found)
+
+    def _under(self, e: GeoEntry, parents: set[str]) -> bool:
+        """Whether the place's region or country is among the parents the text gives."""
+        return _key(e.admin1) in parents or _key(self.gazetteer.country_name(e.country)) in parents
 
     def _big(self, text: str) -> bool:
         """ "Lahore" tagged a nationality, "Homs" an organisation, "Mali" a person: a country or a city
@@ -200,16 +213,14 @@ class Geoparser:
         for tok in sdoc[end + 1: end + 14]:
             if tok.text in (",", ")", ";", ".") or (closing is None and not (tok.is_title or tok.text == "-")):
                 if words:
-                    key = normalize(" ".join(words))
-                    names.update({key, ADMIN_SUFFIX.sub("", key)})
+                    names.update({normalize(" ".join(words)), _key(" ".join(words))})
                     words = []
                 if tok.text != "," or closing is None and len(names) >= 1:
                     break
                 continue
             words.append(tok.text)
         if words and closing is None:
-            key = normalize(" ".join(words))
-            names.update({key, ADMIN_SUFFIX.sub("", key)})
+            names.update({normalize(" ".join(words)), _key(" ".join(words))})
         return {n for n in names if n}
 
     def _choose(self, text: str, found: list[GeoEntry], weights: Counter, total: int,
@@ -231,7 +242,7 @@ class Geoparser:
                 s += 1.5
             if normalize(e.name) == key:
                 s += 0.3
-            if parents and (_key(e.admin1) in parents or _key(self.gazetteer.country_name(e.country)) in parents):
+            if parents and self._under(e, parents):
                 s += PARENT  # the text names this place's region or country right after it
             if placed:
                 d = min(km(e.lat, e.lon, t.entry.lat, t.entry.lon) for t in placed[-5:])
@@ -248,6 +259,8 @@ class Geoparser:
 
 
 MAX_NAME_TOKENS = 6
+NAME_LINKS = {"de", "del", "da", "do", "dos", "das", "du", "des", "la", "le", "les", "el", "al", "on", "upon", "sur",
+              "am", "an", "der", "di", "-", "of", "en"}  # lower-case words inside a name: "Nioro du Sahel"
 SPEAKING = SPEECH | {"accuse", "warn", "deny", "blame", "demand", "reject", "insist", "urge", "condemn", "vow",
                      "threaten", "respond", "retaliate"}
 MODIFIER = 0.5  # the weight of a country named as a modifier or a nationality, not as a place
@@ -273,9 +286,8 @@ def _place_cue(sdoc, start: int) -> bool:
 
 
 def _key(name: Optional[str]) -> str:
+    """A place name's lookup key without its region word: "Kharkiv Oblast" -> "kharkiv"."""
     return ADMIN_SUFFIX.sub("", normalize(name)) if name else ""
-NAME_LINKS = {"de", "del", "da", "do", "dos", "das", "du", "des", "la", "le", "les", "el", "al", "on", "upon", "sur",
-              "am", "an", "der", "di", "-", "of", "en"}
 
 
 def _name_start(tok) -> bool:
@@ -294,9 +306,11 @@ def _speaker(ent) -> bool:
 
 
 def _saint(sdoc, ent) -> bool:
+    """ "St John's Church": a saint's name with a possessive names a building."""
     first = sdoc[ent.start].lower_.rstrip(".")
-    return first in ("st", "saint", "ste", "san", "santa", "sao") and ent.end < len(sdoc) and \
-        sdoc[ent.end].text in ("'s", "’s") or (ent.text.endswith(("'s", "’s")) and first in ("st", "saint"))
+    followed = ent.end < len(sdoc) and sdoc[ent.end].text in ("'s", "’s")
+    return (first in ("st", "saint", "ste", "san", "santa", "sao") and followed) or \
+        (first in ("st", "saint") and ent.text.endswith(("'s", "’s")))
 
 
 def _clean(ent) -> str:
@@ -354,3 +368,69 @@ def is_dateline(sdoc, t: Toponym) -> bool:
     nxt = sdoc[t.end] if t.end < len(sdoc) else None
     line_start = t.start == 0 or "\n" in sdoc[t.start - 1].text_with_ws or sdoc[t.start - 1].is_space
     return line_start and nxt is not None and nxt.text in (",", "—", "-", "(", ":")
+
+
+def brief_place(events: list[Event], sdoc, toponyms) -> list[Event]:
+    """A brief reports one incident: when its main event's own sentence gives no place or only a
+    country ("British investigators blamed Russia"), the event is at the first town the brief names
+    (not its dateline), else its first region."""
+    if not events:
+        return events
+    main = max(events, key=lambda e: e.confidence)
+    if main.location is not None and main.location.geo_precision < 3:
+        return events
+    named = [t for t in toponyms if not is_dateline(sdoc, t)]
+    towns = [t for t in named if t.entry.kind in ("city", "extra")] or \
+        [t for t in named if t.entry.kind in ("admin1", "region")]
+    if not towns:
+        return events
+    place = towns[0].place()
+    return [e.model_copy(update={"location": place}) if e.event_id == main.event_id else e for e in events]
+
+
+REFINE_KM = 250  # a region-level event moves to the article's main town if it lies this close
+
+
+def refine_places(events: list[Event], sdoc, toponyms) -> list[Event]:
+    """The most precise place wins: an event placed at a region or a country ("a missile hit a Donbas
+    station") is at the town the article names most in that region or country ("Kramatorsk"), with
+    geo_precision 2 (a part of the region, coded to a representative town)."""
+    named = [t for t in toponyms if not is_dateline(sdoc, t) and not t.parent]
+    towns = Counter(t.entry.name for t in named if t.entry.kind in ("city", "extra"))
+    if not towns:
+        return events
+    kinds = {(t.entry.name, round(t.entry.lat, 4), round(t.entry.lon, 4)): t.entry.kind for t in toponyms}
+    first = {}
+    for t in named:
+        first.setdefault(t.entry.name, t)
+    out = []
+    for e in events:
+        loc = e.location
+        kind = kinds.get((loc.name, loc.lat, loc.lon)) if loc is not None else None
+        if kind in ("admin1", "region", "country"):
+            inside = [first[n] for n in towns if first[n].entry.country == loc.country and
+                      (kind == "country" or km(loc.lat, loc.lon, first[n].entry.lat, first[n].entry.lon) <= REFINE_KM)]
+            if inside:
+                best = max(inside, key=lambda t: (towns[t.entry.name], -t.start))
+                place = best.place().model_copy(update={"geo_precision": 2})
+                e = e.model_copy(update={"location": place})
+        out.append(e)
+    return out
+
+
+def fallback_place(sdoc, toponyms, home, gazetteer):
+    """Where an event with no place of its own happened: the dateline in the article's country, else
+    the most named town of that country, else the country."""
+    line = dateline(sdoc, toponyms)
+    if line is not None and (home is None or line.entry.country == home):
+        return line.place()  # a foreign dateline ("MOSCOW (Sputnik) - ... in Zanjan") is the newsroom's
+    towns = Counter(t.entry.name for t in toponyms if t.entry.kind in ("city", "extra", "region", "admin1")
+                    and t.entry.country == home)
+    if towns:
+        name = towns.most_common(1)[0][0]
+        return next(t.place() for t in toponyms if t.entry.name == name)
+    if home:
+        entry = gazetteer.country(home)
+        if entry:
+            return Toponym(0, 0, entry.name, entry).place()
+    return None

@@ -119,11 +119,12 @@ class Gazetteer:
 
     def _cache_path(self) -> Optional[Path]:
         """The cache file for these sources: its name hashes the cities file's path, size and time, the
-        data tables' contents and the format version, so a change to any rebuilds it."""
+        data tables' contents and this module's code, so a change to any rebuilds it."""
         if os.environ.get("EVENTWIRE_NO_CACHE"):
             return None
         cities = self.cities_path or _cities500_path()
-        h = hashlib.sha1(f"{CACHE_VERSION}|{cities}|{self.min_name_length}".encode())
+        h = hashlib.sha1(f"{cities}|{self.min_name_length}".encode())
+        h.update(Path(__file__).read_bytes())  # a change to how the index is built rebuilds it too
         try:
             st = cities.stat()
             h.update(f"{st.st_size}|{st.st_mtime_ns}".encode())
@@ -236,7 +237,6 @@ class Gazetteer:
 
 
 SKELETON_MIN = 6  # shorter names are too easily confused when folded
-CACHE_VERSION = 1
 DOUBLE = re.compile(r"(.)\1+")
 
 
