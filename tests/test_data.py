@@ -66,7 +66,10 @@ def test_admin1_table():
     table = data.admin1()
     assert len(table) > 3000
     assert all(re.fullmatch(r"[A-Z]{2}\.\w+", k) for k in table)
-    assert all(name and ascii_name for name, ascii_name in table.values())
+    assert all(names and all(names) for names in table.values())
+    # the English name comes first where GeoNames files the region under its local name
+    assert table["SY.13"][0] == "Damascus" and "Dimashq" in table["SY.13"]
+    assert table["NG.11"][0] == "Federal Capital Territory"
 
 
 def test_triggers(spec_plover_types, spec_acled, spec_assault_modes):

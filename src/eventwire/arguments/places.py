@@ -20,6 +20,7 @@ named town, else the country.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Optional
@@ -61,42 +62,56 @@ class Geoparser:
     def __call__(self, sdoc, hits: list[Hit]) -> list[Toponym]:
         actor_tokens = {i for h in hits if h.entry.kind != "country" for i in range(h.start, h.end)}
         weights: Counter = Counter()
+        country_weights = []  # (start, end, country, weight) of each country the KB found
         for h in hits:
             if h.entry.kind == "country":
                 # "in the Philippines" says where; "the US embassy", "a Sri Lankan manager" only who
                 tok = sdoc[h.end - 1]
                 modifier = tok.dep_ in ("compound", "amod", "poss", "nmod") or tok.ent_type_ == "NORP"
                 weights[h.entry.country] += MODIFIER if modifier else 1.0
+                country_weights.append((h.start, h.end, h.entry.country, MODIFIER if modifier else 1.0))
             elif h.entry.country:
                 weights[h.entry.country] += MODIFIER  # an actor's country ("Maute" -> the Philippines)
-        spans = []
-        for ent in entities(sdoc):
-            if any(i in actor_tokens for i in range(ent.start, ent.end)):
+        candidates = []  # (span, its name, its gazetteer entries, whether it needs the document's country)
+        ents = entities(sdoc)
+        for k, ent in enumerate(ents):
+            if k and candidates and candidates[-1][0].end > ent.start:
+                continue  # joined to the entity before it
+            if k + 1 < len(ents) and ents[k + 1].start == ent.end and ents[k + 1].label_ == ent.label_ and \
+                    self.gazetteer.lookup(sdoc[ent.start: ents[k + 1].end].text):
+                ent = sdoc[ent.start: ents[k + 1].end]  # "Baja" + "California" tagged apart
+                ent.label_ = ents[k + 1].label_
+            ent = _before_parenthesis(ent)  # "Goma (North Kivu" tagged as one organisation
+            if ent is None or any(i in actor_tokens for i in range(ent.start, ent.end)) or _feature(sdoc, ent):
                 continue
             if ent.label_ in ("GPE", "LOC", "FAC"):
-                spans.append((ent, False))
-            elif ent.label_ in ("PERSON", "ORG", "NORP") and ent.start > 0 and \
-                    sdoc[ent.start - 1].lower_ in LOCATIVE:
-                spans.append((ent, True))
-        spans += self._names(sdoc, actor_tokens, {i for ent, _ in spans for i in range(ent.start, ent.end)})
-        country_spans = {(h.start, h.end) for h in hits if h.entry.kind == "country"}
-        candidates = []
-        for ent, needs_context in spans:
-            text = _clean(ent)
-            if not text:
+                needs_context = False
+            elif ent.label_ in ("PERSON", "ORG", "NORP") and ent.start > 0 and sdoc[ent.start - 1].lower_ in LOCATIVE:
+                needs_context = True
+            else:
                 continue
-            found = self.gazetteer.lookup(text)
+            text, found = self._resolve(ent)
             if found:
                 candidates.append((ent, text, found, needs_context))
+        taken = {i for ent, *_ in candidates for i in range(ent.start, ent.end)}
+        for span, needs_context in self._names(sdoc, actor_tokens, taken):
+            text, found = self._resolve(span)
+            if found:
+                candidates.append((span, text, found, needs_context))
+        candidates.sort(key=lambda c: c[0].start)
+        country_spans = {(h.start, h.end) for h in hits if h.entry.kind == "country"}
         # First pass: unambiguous places add their countries to the context.
         for ent, text, found, needs_context in candidates:
             countries = {e.country for e in found}
+            if (ent.start, ent.end) in country_spans:
+                continue  # weighed already, as a place or as a modifier ("the US embassy")
             if len(countries) == 1 and not needs_context:
                 weights[next(iter(countries))] += 1
         total = max(sum(weights.values()), 1.0)  # one passing "US embassy" is not the whole context
         main = {c for c, _ in weights.most_common(2)}
         out: list[Toponym] = []
         inside = set()  # tokens of the parentheses after a place: its region and country
+        bracketed = _parenthesised(sdoc)  # when the place before them is unknown, they stand in for it
         for ent, _, _, _ in candidates:
             if ent.end < len(sdoc) and sdoc[ent.end].text == "(":
                 close = next((t.i for t in sdoc[ent.end: ent.end + 14] if t.text == ")"), ent.end)
@@ -107,19 +122,46 @@ class Geoparser:
             if _speaker(ent):
                 continue  # "Moscow said", "Islamabad accused": the government, not the place
             parent = ent.start in inside
-            best = self._choose(text, found, weights, total, out, self._parents(sdoc, ent.end), parent)
+            own = Counter({c: w for (a, b, c, w) in country_weights if a < ent.end and ent.start < b})
+            best = self._parent_of(sdoc, ent, text, found, out) or \
+                self._choose(text, found, weights, total, out, self._parents(sdoc, ent.end), parent, own)
             if best is None:
                 continue
-            if needs_context and best.country not in main and best.population < TOWN and (
+            parents = self._parents(sdoc, ent.end)
+            vouched = bool(parents) and self._under(best, parents)  # "Manzanillo, Colima"
+            if needs_context and not vouched and best.country not in main and best.population < TOWN and (
                     main or best.population < LONE_TOWN):
                 continue  # "in Niamey" tagged ORG: a city that size is a place, a hamlet only in the text's country
-            if best.kind != "country" and weights.get(best.country, 0) == 0 and total >= 3:
+            if best.kind != "country" and not vouched and weights.get(best.country, 0) == 0 and total >= 3:
                 continue  # "Kashmir" is not Cashmere, Washington: the article never names that country
-            if (ent.start, ent.end) in country_spans and best.kind != "country":
+            if (ent.start, ent.end) in country_spans and best.kind != "country" and \
+                    not any(e.kind == "country" for e in found):
                 continue
-            near = ent.start > 0 and any(t.lower_ in NEAR for t in sdoc[max(0, ent.start - 4): ent.start])
+            near = ent.start > 0 and any(t.lower_ in NEAR for t in sdoc[max(0, ent.start - 4): ent.start]) or \
+                (ent.start in bracketed and not parent)  # "Inates (Tillaberi)": near Tillaberi
             out.append(Toponym(ent.start, ent.end, text, best, near, parent))
         return out
+
+    def _parent_of(self, sdoc, ent, text: str, found: list[GeoEntry], placed: list[Toponym]) -> Optional[GeoEntry]:
+        """ "Athens, Georgia", "Moscow, Idaho": a name written after the place just resolved is that
+        place's region when the region has this name (not the country Georgia)."""
+        if not placed or ent.start < 2 or sdoc[ent.start - 1].text not in (",", "(") or placed[-1].end != ent.start - 1:
+            return None
+        child = placed[-1].entry
+        if normalize(text) not in self.gazetteer.admin1_keys(child) and _key(text) not in self.gazetteer.admin1_keys(child):
+            return None
+        return next((e for e in found if e.kind == "admin1" and e.country == child.country), None)
+
+    def _resolve(self, span) -> tuple[str, list[GeoEntry]]:
+        """The span's name and its gazetteer entries; a direction before an unknown name is dropped
+        ("north-west Delhi", "southern Idlib")."""
+        text = _clean(span)
+        found = self.gazetteer.lookup(text) if text else []
+        if not found and text:
+            bare = DIRECTION.sub("", text)
+            if bare != text and bare:
+                return bare, self.gazetteer.lookup(bare)
+        return text, found
 
     def _names(self, sdoc, actor_tokens: set, taken: set) -> list:
         """Gazetteer names the NER did not label a place ("in Kyiv", "Niamey" tagged ORG): the longest
@@ -134,6 +176,7 @@ class Geoparser:
             for i in range(ent.start, ent.end):
                 labels[i] = ent.label_
                 spans_of[i] = ent
+        parenthesised = _parenthesised(sdoc)
         out = []
         i, n = 0, len(sdoc)
         while i < n:
@@ -147,7 +190,7 @@ class Geoparser:
                     _name_part(sdoc[j]) or (j > i and sdoc[j].lower_ in NAME_LINKS and j + 1 < n
                                             and _name_part(sdoc[j + 1]))):
                 j += 1
-                if _name_part(sdoc[j - 1]) and self._literal(sdoc, i, j):
+                if _name_part(sdoc[j - 1]) and self._literal(sdoc, i, j, i in parenthesised):
                     best = j
             if best is None:
                 i += 1
@@ -157,7 +200,10 @@ class Geoparser:
                 i = best
                 continue  # "in English", "May": a language or a date, not a place
             kinds = {labels.get(k) for k in range(i, best)} & {"PERSON", "ORG", "NORP"}
-            cue = i > 0 and sdoc[i - 1].lower_ in LOCATIVE
+            cue = i > 0 and sdoc[i - 1].lower_ in LOCATIVE or _place_cue(sdoc, i, best) or i in parenthesised
+            if _feature(sdoc, span):
+                i = best
+                continue  # "the Dnipro river": a river, not the city
             ent = spans_of.get(i)
             alone = ent is not None and ent.start == i and (ent.end == best or (
                 ent.end == best + 1 and sdoc[best].text in ("'s", "’s")))  # the entity is just this name
@@ -165,24 +211,27 @@ class Geoparser:
                               (kinds == {"NORP"} or alone) and self._big(span.text)):
                 i = best
                 continue  # "Kelly", "Hamas": a person or group unless a locative word or its parents say otherwise
-            out.append((span, bool(kinds) or not cue and span[0].is_sent_start))
+            # a parent in parentheses is its own context; an unlabelled name after "in" needs none
+            out.append((span, i not in parenthesised and (bool(kinds) or not cue and span[0].is_sent_start)))
             i = best
         return out
 
-    def _literal(self, sdoc, start: int, end: int) -> bool:
+    def _literal(self, sdoc, start: int, end: int, parent: bool = False) -> bool:
         """Whether a capitalised run the NER left alone is a place name: the gazetteer knows it under
         its own name (an alternate name only for a large city: "Mrs" is no Marseille, "Minister" no
         Minster), and a small place needs a locative word before it or its parents after it
         ("Paper", "Home", "Border" are words)."""
         text = sdoc[start:end].text
         key = normalize(text)
-        found = [e for e in self.gazetteer.lookup(text)
-                 if normalize(e.name) == key or (len(key) >= 4 and e.population >= BIG_CITY)]
+        every = self.gazetteer.lookup(text)
+        found = [e for e in every if normalize(e.name) == key or e.kind == "country" or
+                 (len(key) >= 4 and e.population >= BIG_CITY)]  # "UAE", "DRC"
         if not found:
-            return False
+            # "Izium (Kharkiv oblast)": an alternate spelling is the place when its parents follow
+            return len(key) >= 4 and (parent or self._parented(sdoc, start, end, every))
         if any(e.population >= TOWN or e.kind in ("country", "admin1", "region") for e in found):
             return True
-        return _place_cue(sdoc, start) or self._parented(sdoc, start, end, found)
+        return _place_cue(sdoc, start, end) or self._parented(sdoc, start, end, found)
 
     def _parented(self, sdoc, start: int, end: int, found: Optional[list] = None) -> bool:
         """Whether the name is followed by the region or country of one of its candidates."""
@@ -194,23 +243,33 @@ class Geoparser:
 
     def _under(self, e: GeoEntry, parents: set[str]) -> bool:
         """Whether the place's region or country is among the parents the text gives."""
-        return _key(e.admin1) in parents or _key(self.gazetteer.country_name(e.country)) in parents
+        return bool(self.gazetteer.admin1_keys(e) & parents) or \
+            _key(self.gazetteer.country_name(e.country)) in parents
 
     def _big(self, text: str) -> bool:
         """ "Lahore" tagged a nationality, "Homs" an organisation, "Mali" a person: a country or a city
         this large is a place."""
         key = normalize(text)
-        return any(e.kind == "country" or normalize(e.name) == key and e.population >= BIG_CITY
+        return any(e.kind == "country" or normalize(e.name) == key and e.population >= BIG_CITY or
+                   e.population >= MAJOR_CITY and len(key) >= 5  # "Naypyitaw" for Nay Pyi Taw
                    for e in self.gazetteer.lookup(text))
 
     def _parents(self, sdoc, end: int) -> set[str]:
         """The parents a coder or a dateline writes after a place: "Kaya (Sanmatenga, Centre-Nord)",
-        "Bangui, Central African Republic": their lookup keys, with region words dropped."""
+        "Bangui, Central African Republic", "Bijapur district, Chhattisgarh": their lookup keys, with
+        region words dropped."""
+        if end < len(sdoc) - 1 and sdoc[end].lower_ in SETTLEMENTS:
+            end += 1
         if end >= len(sdoc) or sdoc[end].text not in ("(", ","):
             return set()
         closing = ")" if sdoc[end].text == "(" else None
         names, words = set(), []
-        for tok in sdoc[end + 1: end + 14]:
+        first = end + 1
+        if closing is None and first < len(sdoc) and sdoc[first].lower_ == "in":
+            first += 1  # "Djibo, in northern Burkina Faso"
+            if first < len(sdoc) and DIRECTION.match(sdoc[first].text + " "):
+                first += 1
+        for tok in sdoc[first: end + 14]:
             if tok.text in (",", ")", ";", ".") or (closing is None and not (tok.is_title or tok.text == "-")):
                 if words:
                     names.update({normalize(" ".join(words)), _key(" ".join(words))})
@@ -224,12 +283,27 @@ class Geoparser:
         return {n for n in names if n}
 
     def _choose(self, text: str, found: list[GeoEntry], weights: Counter, total: int,
-                placed: list[Toponym], parents: set[str] = frozenset(), parent: bool = False) -> Optional[GeoEntry]:
+                placed: list[Toponym], parents: set[str] = frozenset(), parent: bool = False,
+                own: Counter = Counter()) -> Optional[GeoEntry]:
+        """The entry the name stands for here. `own` is the weight this very mention gave its
+        country in `weights`."""
         key = normalize(text)
         countries = [e for e in found if e.kind == "country"]
-        if countries:
-            return countries[0]
         region_word = bool(ADMIN_SUFFIX.search(key)) or parent
+        if countries:
+            # "Georgia", "Lebanon", "Mexico" are countries, unless the text is about another country
+            # that has a state or town of that name and never names the country otherwise
+            country = countries[0]
+            others = weights - own
+            home = others.most_common(1)[0][0] if others else None
+            named = [e for e in found if e.kind != "country" and parents and self._under(e, parents)]
+            local = [e for e in found if e.kind == "admin1" and e.country == home and normalize(e.name) == key]
+            if named:
+                found = named  # "Lebanon, Pennsylvania", "Mexico, Missouri": the town
+            elif not local or home == country.country or others.get(country.country, 0) > 0:
+                return country
+            else:
+                return local[0]  # "... Georgia ... entered the US": the state
 
         def score(e: GeoEntry) -> float:
             s = CONTEXT * weights.get(e.country, 0) / total
@@ -252,7 +326,8 @@ class Geoparser:
         best = max(found, key=score)
         if best.kind == "admin1" and not region_word:
             # "Aleppo", "Sokoto": the city, not its province of the same name, unless the text says "province"
-            town = [e for e in found if e.kind == "city" and e.country == best.country]
+            town = [e for e in found if e.kind == "city" and e.country == best.country
+                    and e.population >= best.population / 5]  # not the village of California, California
             if town:
                 return max(town, key=lambda e: e.population)
         return best
@@ -272,17 +347,48 @@ LONE_TOWN = 10000  # a name the NER calls an organisation is a place with no cou
 PARENT = 3.0  # score for a candidate whose region or country the text gives in parentheses or after a comma
 
 
+WATER = {"river", "sea", "lake", "gulf", "strait", "straits", "canal", "ocean"}
+DIRECTION = re.compile(r"^(?:(?:north|south|east|west|central|upper|lower)(?:ern)?[- ]?"
+                       r"(?:north|south|east|west)?(?:ern)?\s+)", re.I)
 PLACE_WORDS = {"in", "near", "at", "outside", "around", "inside", "into", "across", "toward", "towards"}
 SETTLEMENTS = {"village", "town", "city", "district", "province", "county", "region", "area", "camp", "suburb",
                "neighbourhood", "neighborhood", "municipality", "upazila", "township", "state", "governorate"}
 
 
-def _place_cue(sdoc, start: int) -> bool:
-    """ "in X", "near X", "the village of X", "X town" is the text saying X is a place."""
+def _place_cue(sdoc, start: int, end: Optional[int] = None) -> bool:
+    """ "in X", "near X", "the village of X", "X district" is the text saying X is a place."""
     prev = sdoc[start - 1].lower_ if start > 0 else ""
     if prev in PLACE_WORDS or prev in SETTLEMENTS:
         return True
+    if end is not None and end < len(sdoc) and sdoc[end].lower_ in SETTLEMENTS:
+        return True
     return prev == "of" and start > 1 and sdoc[start - 2].lemma_.lower() in SETTLEMENTS
+
+
+def _parenthesised(sdoc) -> set[int]:
+    """Tokens in parentheses right after a name, where coders write a place's parents:
+    "Pazigyi village (Kanbalu township, Sagaing)"."""
+    out = set()
+    for tok in sdoc:
+        if tok.text == "(" and tok.i > 0 and (sdoc[tok.i - 1].is_title or sdoc[tok.i - 1].lower_ in SETTLEMENTS):
+            for t in sdoc[tok.i + 1: tok.i + 14]:
+                if t.text == ")":
+                    break
+                out.add(t.i)
+    return out
+
+
+def _before_parenthesis(ent):
+    """The part of an entity before a parenthesis inside it, or None if it starts with one."""
+    for tok in ent:
+        if tok.text == "(":
+            return ent.doc[ent.start: tok.i] if tok.i > ent.start else None
+    return ent
+
+
+def _feature(sdoc, span) -> bool:
+    """A name followed by "river", "sea", "lake" names a natural feature, not the town of that name."""
+    return span.end < len(sdoc) and sdoc[span.end].lower_ in WATER
 
 
 def _key(name: Optional[str]) -> str:
@@ -291,7 +397,14 @@ def _key(name: Optional[str]) -> str:
 
 
 def _name_start(tok) -> bool:
-    return tok.pos_ == "PROPN" and (tok.is_title or tok.is_upper and len(tok) > 1) and not tok.like_num
+    """A proper noun, or a capitalised word mid-sentence that the tagger took for a noun or a verb
+    but the NER for a name, or that follows "in", "and" ("as far as Homs", "Mandalay and Sagaing")."""
+    if tok.like_num or not (tok.is_title or tok.is_upper and len(tok) > 1):
+        return False
+    if tok.pos_ == "PROPN":
+        return True
+    return tok.pos_ in ("NOUN", "VERB", "ADJ") and tok.i > 0 and not tok.is_sent_start and tok.is_title and (
+        tok.ent_type_ in ("GPE", "LOC", "FAC", "ORG", "PERSON", "NORP") or tok.doc[tok.i - 1].lower_ in LOCATIVE)
 
 
 def _name_part(tok) -> bool:
@@ -348,8 +461,25 @@ def event_places(trigger, toponyms: "Index[Toponym] | list[Toponym]", sent=None)
     # dateline ("Maputo - Terrorists killed five people in Macomia") is where the reporter was
     here = [t for t in here if tied(t) or t.entry.kind != "country"]
     here = [t for t in here if not is_dateline(sent.doc, t) and not t.parent] or here
-    return sorted(here, key=lambda t: (t.entry.kind == "country", not tied(t), PRECISION[t.entry.kind],
-                                       abs(t.start - trigger.i)))
+    return sorted(here, key=lambda t: (t.entry.kind == "country", not tied(t), _aside(sent.doc, t),
+                                       PRECISION[t.entry.kind], abs(t.start - trigger.i)))
+
+
+ASIDE_PREPS = {"of", "from", "for", "with", "against", "by", "about", "over", "to"}
+
+
+def _aside(sdoc, t: Toponym) -> bool:
+    """A place named in passing, not as where something happened: a modifier ("the Algiers peace
+    agreement", "the Liverpool footballer", "Kinshasa's envoy"), an origin ("rockets fired from Gaza"),
+    or the object of "of" ("the capture of Goma") unless a settlement word comes before ("the town of
+    Kaya", "outskirts of Mosul")."""
+    root = sdoc[t.start: t.end].root
+    if root.dep_ in ("compound", "amod", "poss", "nmod") and root.head.i >= t.end:
+        return root.head.lemma_.lower() not in SETTLEMENTS | NEAR | {"border", "outskirt"}  # "Tavush province"
+    if root.dep_ == "pobj" and root.head.lower_ in ASIDE_PREPS:
+        head = root.head.head
+        return not (root.head.lower_ == "of" and (head.lemma_.lower() in SETTLEMENTS | NEAR | {"outskirt"}))
+    return False
 
 
 def dateline(sdoc, toponyms: list[Toponym]) -> Optional[Toponym]:
@@ -409,7 +539,8 @@ def refine_places(events: list[Event], sdoc, toponyms) -> list[Event]:
         kind = kinds.get((loc.name, loc.lat, loc.lon)) if loc is not None else None
         if kind in ("admin1", "region", "country"):
             inside = [first[n] for n in towns if first[n].entry.country == loc.country and
-                      (kind == "country" or km(loc.lat, loc.lon, first[n].entry.lat, first[n].entry.lon) <= REFINE_KM)]
+                      (kind == "country" or (first[n].entry.admin1 == loc.admin1 if kind == "admin1" and loc.admin1
+                                             else km(loc.lat, loc.lon, first[n].entry.lat, first[n].entry.lon) <= REFINE_KM))]
             if inside:
                 best = max(inside, key=lambda t: (towns[t.entry.name], -t.start))
                 place = best.place().model_copy(update={"geo_precision": 2})

@@ -30,13 +30,21 @@ def rows(name: str) -> tuple[dict, ...]:
 
 
 @cache
-def admin1() -> dict[str, tuple[str, str]]:
-    """GeoNames admin1 table: "CC.code" -> (name, ascii name)."""
+def admin1() -> dict[str, tuple[str, ...]]:
+    """First-level regions: "CC.code" -> their names, the English one used in news and by ACLED
+    first ("Damascus", not GeoNames' "Dimashq"), then GeoNames' name, its ASCII form and other
+    English spellings ("Zaporizhia", "Zaporozhye")."""
+    english = {}
+    for line in _text("admin1_en.tsv").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2 and parts[1].strip():
+            english[parts[0]] = [parts[1].strip(), *(a.strip() for a in (parts[2] if len(parts) > 2 else "").split("|"))]
     out = {}
     for line in _text("admin1.tsv").splitlines():
         parts = line.split("\t")
         if len(parts) >= 3:
-            out[parts[0]] = (parts[1], parts[2])
+            names = english.get(parts[0], []) + [parts[1], parts[2]]
+            out[parts[0]] = tuple(dict.fromkeys(n for n in names if n))
     return out
 
 

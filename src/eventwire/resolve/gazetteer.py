@@ -6,7 +6,8 @@ Sources, all loaded once on first use:
 - data/admin1.tsv: first-level regions (governorates, oblasts, provinces), placed at their most
   populous cities500 place (a stand-in for the regional capital, where ACLED codes a report that
   names only the region);
-- data/countries.csv: countries with their aliases, placed at the mean of their places.
+- data/countries.csv: countries with their aliases, placed at their point in data/country_points.csv
+  (near the country's centre, as GeoNames places country features).
 
 Names are matched after `normalize()`, which folds case, accents, apostrophes and hyphens and
 knows a few transliteration habits (al-/el- articles, Kiryat/Qiryat), so spellings need not be listed.
@@ -30,9 +31,12 @@ from typing import Optional
 from .. import data
 
 ARTICLES = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|ul|mount|mt|mont)\s+")
+ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|ul)\s+")  # "Al Anbar" is filed as "Anbar" too
 ADMIN_SUFFIX = re.compile(
     r"\s+(?:province|region|governorate|oblast|state|district|county|prefecture|department|division|"
     r"territory|raion|rayon|krai|municipality)$")
+GENERIC = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "centre",
+           "center", "capital", "coast", "islands"}
 TRANSLIT = (("kiryat ", "qiryat "), ("qiryat ", "kiryat "), ("kfar ", "kafr "), ("kafr ", "kfar "))
 
 
@@ -128,7 +132,7 @@ class Gazetteer:
         try:
             st = cities.stat()
             h.update(f"{st.st_size}|{st.st_mtime_ns}".encode())
-            for name in ("places_extra.csv", "admin1.tsv", "countries.csv"):
+            for name in ("places_extra.csv", "admin1.tsv", "admin1_en.tsv", "countries.csv", "country_points.csv"):
                 h.update(data.raw(name))
         except OSError:
             return None
@@ -143,10 +147,11 @@ class Gazetteer:
         seats: dict[tuple, GeoEntry] = {}  # each region's most populous place
         admin1 = data.admin1()
 
-        def add(key_name: str, i: int):
+        def add(key_name: str, i: int, shortest: int = self.min_name_length):
             key = normalize(key_name)
-            if len(key) >= self.min_name_length and (not index[key] or index[key][-1] != i):
-                index[key].append(i)
+            for k in {key, ARABIC_ARTICLE.sub("", key)}:
+                if len(k) >= shortest and (not index[k] or index[k][-1] != i):
+                    index[k].append(i)
 
         path = self.cities_path or _cities500_path()
         with open(path, encoding="utf-8") as fh:
@@ -192,22 +197,26 @@ class Gazetteer:
             seat = seats[(iso3, code, cc)]  # ACLED codes a region-level report at its capital (FIELD_NOTES 1B.4)
             # as populous as its largest town: "Borno" is the Nigerian state, not a village in Italy
             entries.append(GeoEntry(adm[0], iso3, adm[0], seat.lat, seat.lon, seat.population, None, "admin1"))
-            for n_ in {adm[0], adm[1]}:
+            for n_ in adm:
+                if normalize(n_) in GENERIC:
+                    continue  # "Northern", "Centre": a region's name, but as a word in text only a direction
                 add(n_, i)
                 stripped = ADMIN_SUFFIX.sub("", normalize(n_))
-                if stripped != normalize(n_):
+                if stripped != normalize(n_) and stripped not in GENERIC:
                     add(stripped, i)
         countries: dict[str, int] = {}
+        points = {r["iso3"]: (float(r["lat"]), float(r["lon"])) for r in data.rows("country_points.csv")}
         for r in data.rows("countries.csv"):
             slat, slon, n = country_sums.get(r["iso3"], (0.0, 0.0, 0))
-            if not n:
+            point = points.get(r["iso3"]) or (n and (slat / n, slon / n))
+            if not point:
                 continue
             i = len(entries)
-            entries.append(GeoEntry(r["name"], r["iso3"], None, slat / n, slon / n, 0, None, "country"))
+            entries.append(GeoEntry(r["name"], r["iso3"], None, *point, 0, None, "country"))
             countries[r["iso3"]] = i
             for n_ in [r["name"], *(r["aliases"] or "").split("|")]:
                 if n_.strip():
-                    add(n_, i)
+                    add(n_, i, 2)  # "US", "UK"
         return entries, dict(index), countries
 
     def lookup(self, name: str) -> list[GeoEntry]:
@@ -225,6 +234,22 @@ class Gazetteer:
                     seen.add(i)
                     out.append(entries[i])
         return out
+
+    @cached_property
+    def _admin1_keys(self) -> dict[tuple, frozenset]:
+        out = {}
+        for code, names in data.admin1().items():
+            iso3 = self.iso2_to_iso3.get(code.split(".")[0])
+            keys = {normalize(n) for n in names} | {ADMIN_SUFFIX.sub("", normalize(n)) for n in names}
+            out[(iso3, names[0])] = frozenset(k for k in keys if k)
+        return out
+
+    def admin1_keys(self, entry: GeoEntry) -> frozenset:
+        """Every lookup key of the place's first-level region ("damascus", "dimashq"), to recognise it
+        as a parent written after the place ("Douma (Rif Dimashq)")."""
+        if not entry.admin1:
+            return frozenset()
+        return self._admin1_keys.get((entry.country, entry.admin1)) or frozenset({normalize(entry.admin1)})
 
     def country(self, iso3: str) -> Optional[GeoEntry]:
         entries, _, countries, _ = self._tables
