@@ -307,3 +307,29 @@ def test_a_direction_before_a_name(pipeline):
 def test_a_place_named_in_passing_is_not_the_event_place(extract, text, place):
     main = max(extract(text), key=lambda e: e.confidence)
     assert main.location.mention == place
+
+
+@pytest.mark.parametrize("text, name, absent", [
+    ("Police cleared protesters from Lafayette Square in Washington on Monday.", "Washington", "Lafayette"),
+    ("The accord was signed at the Teatro Colón in Bogotá on Thursday.", "Bogotá", "Colón"),
+    ("A bomb was found near the US embassy on Roxas Boulevard in Manila.", "Manila", "Roxas"),
+])
+def test_a_town_inside_another_name_is_not_a_place(pipeline, text, name, absent):
+    found = toponyms(pipeline, text)
+    assert name in found and absent not in found
+
+
+def test_a_town_named_before_its_building_is_a_place(pipeline):
+    found = toponyms(pipeline, "Rangers arrested the former prime minister inside the Islamabad High Court on Tuesday.")
+    assert found["Islamabad"].entry.country == "PAK"
+
+
+@pytest.mark.parametrize("spelling, country", [("Deir al-Balah", "PSE"), ("Beit Hanoun", "PSE"), ("Tell Abyad", "SYR")])
+def test_arabic_place_words_in_either_spelling(gazetteer, spelling, country):
+    # GeoNames writes Dayr, Bayt, Tall; news writes Deir, Beit, Tell
+    assert any(e.country == country for e in gazetteer.lookup(spelling))
+
+
+def test_a_country_named_city_is_the_city(pipeline):
+    t = toponyms(pipeline, "A naval base opened on the western edge of Djibouti city on Tuesday.")["Djibouti"]
+    assert (t.entry.kind, t.entry.country) == ("city", "DJI")

@@ -32,7 +32,9 @@ from ..resolve.kb import Hit
 from .sources import SPEECH
 
 LOCATIVE = {"in", "near", "at", "from", "of", "outside", "around", "into", "across", "on", "to", "toward",
-            "towards", "between", "and", "inside", "targeting", "struck", "hit", "village", "town", "city"}
+            "towards", "between", "and", "inside", "targeting", "struck", "hit", "village", "town", "city",
+            "entered", "captured", "seized", "retook", "recaptured", "shelled", "bombed", "besieged", "liberated",
+            "stormed", "overran"}
 NEAR = {"near", "outside", "around", "area", "outskirts", "vicinity", "close"}
 PRECISION = {"city": 1, "extra": 1, "region": 2, "admin1": 2, "country": 3}
 
@@ -124,7 +126,8 @@ class Geoparser:
             parent = ent.start in inside
             own = Counter({c: w for (a, b, c, w) in country_weights if a < ent.end and ent.start < b})
             best = self._parent_of(sdoc, ent, text, found, out) or \
-                self._choose(text, found, weights, total, out, self._parents(sdoc, ent.end), parent, own)
+                self._choose(text, found, weights, total, out, self._parents(sdoc, ent.end), parent, own,
+                             sdoc[ent.end].lower_ if ent.end < len(sdoc) else "")
             if best is None:
                 continue
             parents = self._parents(sdoc, ent.end)
@@ -199,6 +202,9 @@ class Geoparser:
             if {labels.get(k) for k in range(i, best)} & {"LANGUAGE", "DATE", "TIME", "MONEY"}:
                 i = best
                 continue  # "in English", "May": a language or a date, not a place
+            if _inside_a_name(sdoc, i, best, spans_of.get(i)):
+                i = best
+                continue  # "Lafayette Square", "Teatro Colón", "Wadi al-Hummus": part of another name
             kinds = {labels.get(k) for k in range(i, best)} & {"PERSON", "ORG", "NORP"}
             cue = i > 0 and sdoc[i - 1].lower_ in LOCATIVE or _place_cue(sdoc, i, best) or i in parenthesised
             if _feature(sdoc, span):
@@ -207,6 +213,9 @@ class Geoparser:
             ent = spans_of.get(i)
             alone = ent is not None and ent.start == i and (ent.end == best or (
                 ent.end == best + 1 and sdoc[best].text in ("'s", "’s")))  # the entity is just this name
+            # "the Islamabad High Court", "Kuala Lumpur International Airport": a building in that town
+            cue = cue or ent is not None and ent.end > best and _facility(sdoc, best, ent.end) and \
+                all(t.dep_ == "det" for t in sdoc[ent.start:i])
             if kinds and not (cue or self._parented(sdoc, i, best) or
                               (kinds == {"NORP"} or alone) and self._big(span.text)):
                 i = best
@@ -284,12 +293,16 @@ class Geoparser:
 
     def _choose(self, text: str, found: list[GeoEntry], weights: Counter, total: int,
                 placed: list[Toponym], parents: set[str] = frozenset(), parent: bool = False,
-                own: Counter = Counter()) -> Optional[GeoEntry]:
+                own: Counter = Counter(), nxt: str = "") -> Optional[GeoEntry]:
         """The entry the name stands for here. `own` is the weight this very mention gave its
         country in `weights`."""
         key = normalize(text)
         countries = [e for e in found if e.kind == "country"]
         region_word = bool(ADMIN_SUFFIX.search(key)) or parent
+        towns = [e for e in found if e.kind == "city" and normalize(e.name) == key]
+        if countries and towns and nxt in ("city", "town"):
+            countries = []  # "Djibouti city", "Panama city"
+            found = towns
         if countries:
             # "Georgia", "Lebanon", "Mexico" are countries, unless the text is about another country
             # that has a state or town of that name and never names the country otherwise
@@ -347,6 +360,11 @@ LONE_TOWN = 10000  # a name the NER calls an organisation is a place with no cou
 PARENT = 3.0  # score for a candidate whose region or country the text gives in parentheses or after a comma
 
 
+FACILITY = {"Airport", "International", "University", "Hospital", "Court", "High", "Supreme", "Stadium", "Port",
+            "Station", "Base", "Air", "Prison", "Jail", "Mosque", "Cathedral", "Camp", "Peninsula", "Valley", "Plains",
+            "Mountains", "Hills", "Province", "Region", "District", "County", "City", "Town", "Village", "Governorate",
+            "Oblast", "State", "Municipality", "Border", "Crossing", "Checkpoint", "Highway", "Division", "Sector",
+            "Area", "Upazila", "Township", "Regency", "Department", "Prefecture", "Territory", "Raion", "Rayon"}
 WATER = {"river", "sea", "lake", "gulf", "strait", "straits", "canal", "ocean"}
 DIRECTION = re.compile(r"^(?:(?:north|south|east|west|central|upper|lower)(?:ern)?[- ]?"
                        r"(?:north|south|east|west)?(?:ern)?\s+)", re.I)
@@ -363,6 +381,28 @@ def _place_cue(sdoc, start: int, end: Optional[int] = None) -> bool:
     if end is not None and end < len(sdoc) and sdoc[end].lower_ in SETTLEMENTS:
         return True
     return prev == "of" and start > 1 and sdoc[start - 2].lemma_.lower() in SETTLEMENTS
+
+
+def _facility(sdoc, start: int, end: int) -> bool:
+    """Whether the tokens are the words of a building or a feature after a town's name."""
+    return start < end and all(t.text in FACILITY or t.is_punct for t in sdoc[start:end])
+
+
+def _inside_a_name(sdoc, start: int, end: int, ent) -> bool:
+    """A gazetteer name that is only part of a longer proper name: right after another capitalised
+    name word ("Teatro Colón"), before one that is not a building or a region word ("Lafayette
+    Square", "Roxas Boulevard"), or inside an entity with more name around it ("Wadi al-Hummus")."""
+    before = sdoc[start - 1] if start > 0 else None
+    if before is not None and before.pos_ == "PROPN" and before.is_title and not before.is_sent_start \
+            and before.ent_type_ not in ("DATE", "TIME", "NORP", "CARDINAL") and before.text not in FACILITY:
+        return True
+    after = sdoc[end] if end < len(sdoc) else None
+    if after is not None and after.is_title and after.pos_ in ("PROPN", "NOUN") and after.text not in FACILITY:
+        return True
+    if ent is not None and ent.label_ in ("GPE", "LOC", "FAC"):
+        more = [t for t in (*sdoc[ent.start:start], *sdoc[end:ent.end]) if t.is_title and t.text not in FACILITY]
+        return bool(more)  # "Manchester city centre" is Manchester
+    return False
 
 
 def _parenthesised(sdoc) -> set[int]:

@@ -37,7 +37,10 @@ ADMIN_SUFFIX = re.compile(
     r"territory|raion|rayon|krai|municipality)$")
 GENERIC = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "centre",
            "center", "capital", "coast", "islands"}
-TRANSLIT = (("kiryat ", "qiryat "), ("qiryat ", "kiryat "), ("kfar ", "kafr "), ("kafr ", "kfar "))
+TRANSLIT = (("kiryat ", "qiryat "), ("qiryat ", "kiryat "), ("kfar ", "kafr "), ("kafr ", "kfar "),
+            ("deir ", "dayr "), ("dayr ", "deir "), ("dair ", "dayr "), ("beit ", "bayt "), ("bayt ", "beit "),
+            ("tell ", "tall "), ("tel ", "tall "), ("tall ", "tell "), ("jabal ", "jebel "), ("jebel ", "jabal "),
+            ("umm ", "um "), ("um ", "umm "), ("khirbet ", "khirbat "), ("khirbat ", "khirbet "))
 
 
 def normalize(name: str) -> str:
