@@ -130,6 +130,8 @@ class Geoparser:
                              sdoc[ent.end].lower_ if ent.end < len(sdoc) else "")
             if best is None:
                 continue
+            if best.kind in ("country", "admin1"):
+                best = self._part(sdoc, ent.start, best)
             parents = self._parents(sdoc, ent.end)
             vouched = bool(parents) and self._under(best, parents)  # "Manzanillo, Colima"
             if needs_context and not vouched and best.country not in main and best.population < TOWN and (
@@ -155,6 +157,17 @@ class Geoparser:
             return None
         return next((e for e in found if e.kind == "admin1" and e.country == child.country), None)
 
+    def _part(self, sdoc, start: int, entry: GeoEntry) -> GeoEntry:
+        """ "southern Lebanon", "north-west Syria" written before the name: that part of it."""
+        words = []
+        for tok in reversed(sdoc[max(0, start - 3): start]):
+            if tok.text == "-" or DIRECTION.fullmatch(tok.lower_ + " "):
+                words.insert(0, tok.text)
+            else:
+                break
+        direction = "".join(w if w == "-" else w for w in words).strip("-")
+        return (self.gazetteer.part(entry, direction) or entry) if direction else entry
+
     def _resolve(self, span) -> tuple[str, list[GeoEntry]]:
         """The span's name and its gazetteer entries; a direction before an unknown name is dropped
         ("north-west Delhi", "southern Idlib")."""
@@ -163,7 +176,11 @@ class Geoparser:
         if not found and text:
             bare = DIRECTION.sub("", text)
             if bare != text and bare:
-                return bare, self.gazetteer.lookup(bare)
+                direction = text[: len(text) - len(bare)].strip()
+                found = self.gazetteer.lookup(bare)
+                # "southern Lebanon": the south of the country, not its centre
+                parts = [self.gazetteer.part(e, direction) for e in found if e.kind in ("country", "admin1")]
+                return text, [p for p in parts if p] or found
         return text, found
 
     def _names(self, sdoc, actor_tokens: set, taken: set) -> list:
@@ -514,6 +531,8 @@ def _aside(sdoc, t: Toponym) -> bool:
     or the object of "of" ("the capture of Goma") unless a settlement word comes before ("the town of
     Kaya", "outskirts of Mosul")."""
     root = sdoc[t.start: t.end].root
+    if any(a.dep_ in ("nsubj", "nsubjpass") and a.head.lemma_.lower() in SPEAKING for a in root.ancestors):
+        return True  # "the Defense Ministry in Yerevan said": where the source sits
     if root.dep_ in ("compound", "amod", "poss", "nmod") and root.head.i >= t.end:
         return root.head.lemma_.lower() not in SETTLEMENTS | NEAR | {"border", "outskirt"}  # "Tavush province"
     if root.dep_ == "pobj" and root.head.lower_ in ASIDE_PREPS:
