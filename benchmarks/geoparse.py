@@ -105,7 +105,7 @@ def main() -> None:
                 errors.append(f"MISS  {row['id']} {g['text']!r}")
                 continue
             used.add(hit)
-            entry = pred[hit][2].entry
+            entry = pred[hit][2].named or pred[hit][2].entry  # the name itself, not "southern X"
             d = km(entry.lat, entry.lon, g["lat"], g["lon"])
             for key in ("ALL", row.get("region", "?")):
                 stats[key]["tp"] += 1

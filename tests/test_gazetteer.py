@@ -234,7 +234,7 @@ def test_the_geoparsing_set_is_recognised_and_resolved(pipeline):
     gold = pred = tp = near = 0
     for row in rows:
         sdoc = pipeline.annotator(Document(doc_id=row["id"], text=row["text"], date=dt.date(2024, 5, 15)))
-        found = [(sdoc[t.start].idx, sdoc[t.end - 1].idx + len(sdoc[t.end - 1]), t.entry)
+        found = [(sdoc[t.start].idx, sdoc[t.end - 1].idx + len(sdoc[t.end - 1]), t.named or t.entry)
                  for t in pipeline.geoparser(sdoc, pipeline.kb.find(sdoc))]
         gold, pred = gold + len(row["places"]), pred + len(found)
         used, cursor = set(), 0

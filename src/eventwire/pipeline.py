@@ -12,6 +12,8 @@ and each worker keeps the same time budget per document.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import os
 import re
 import signal
@@ -215,6 +217,7 @@ class Pipeline:
         out = []
         for t in self.geoparser(sdoc, self.kb.find(sdoc)):
             start, last = sdoc[t.start], sdoc[t.end - 1]
+            t = replace(t, entry=t.named, named=None) if t.named else t  # "Lebanon", not "southern Lebanon"
             p = t.place()
             out.append({"start": start.idx, "end": last.idx + len(last), "text": document.text[start.idx: last.idx + len(last)],
                         "name": p.name, "lat": p.lat, "lon": p.lon, "country": p.country, "admin1": p.admin1,

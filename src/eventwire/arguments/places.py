@@ -25,6 +25,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Optional
 
+from .. import data
 from ..annotate import Index, entities
 from ..records import Event, Place
 from ..resolve.gazetteer import ADMIN_SUFFIX, Gazetteer, GeoEntry, km, normalize
@@ -47,6 +48,7 @@ class Toponym:
     entry: GeoEntry
     near: bool = False
     parent: bool = False  # a region or country written after another place: "Afrin (Aleppo)"
+    named: Optional[GeoEntry] = None  # the place the name itself is, when `entry` is a part of it ("southern Lebanon")
 
     def place(self) -> Place:
         e = self.entry
@@ -58,8 +60,12 @@ class Toponym:
 
 
 class Geoparser:
-    def __init__(self, gazetteer: Gazetteer):
+    """`geoparser(sdoc, hits) -> list[Toponym]`. A candidate's score is a weighted sum of signals
+    (`_choose`); the weights are fitted by training/fit_geoweights.py and kept in data/geoweights.json."""
+
+    def __init__(self, gazetteer: Gazetteer, weights: Optional[dict] = None):
         self.gazetteer = gazetteer
+        self.weights = dict(weights) if weights is not None else data.geoweights()
 
     def __call__(self, sdoc, hits: list[Hit]) -> list[Toponym]:
         actor_tokens = {i for h in hits if h.entry.kind != "country" for i in range(h.start, h.end)}
@@ -130,6 +136,7 @@ class Geoparser:
                              sdoc[ent.end].lower_ if ent.end < len(sdoc) else "")
             if best is None:
                 continue
+            named = best
             if best.kind in ("country", "admin1"):
                 best = self._part(sdoc, ent.start, best)
             parents = self._parents(sdoc, ent.end)
@@ -144,7 +151,7 @@ class Geoparser:
                 continue
             near = ent.start > 0 and any(t.lower_ in NEAR for t in sdoc[max(0, ent.start - 4): ent.start]) or \
                 (ent.start in bracketed and not parent)  # "Inates (Tillaberi)": near Tillaberi
-            out.append(Toponym(ent.start, ent.end, text, best, near, parent))
+            out.append(Toponym(ent.start, ent.end, text, best, near, parent, named if named is not best else None))
         return out
 
     def _parent_of(self, sdoc, ent, text: str, found: list[GeoEntry], placed: list[Toponym]) -> Optional[GeoEntry]:
@@ -179,7 +186,7 @@ class Geoparser:
                 direction = text[: len(text) - len(bare)].strip()
                 found = self.gazetteer.lookup(bare)
                 # "southern Lebanon": the south of the country, not its centre
-                parts = [self.gazetteer.part(e, direction) for e in found if e.kind in ("country", "admin1")]
+                parts = [self.gazetteer.part(e, direction) for e in found if e.kind == "country"]
                 return text, [p for p in parts if p] or found
         return text, found
 
@@ -336,22 +343,17 @@ class Geoparser:
                 return local[0]  # "... Georgia ... entered the US": the state
 
         def score(e: GeoEntry) -> float:
-            s = CONTEXT * weights.get(e.country, 0) / total
-            s += math.log10(e.population + 10) / 3
-            if e.population >= MAJOR_CITY:
-                s += MAJOR  # Manila, Kabul, London: a city this large beats a hamlet of a country named nearby
-            if e.kind == "extra":
-                s += 0.8
-            if e.kind in ("admin1", "region") and region_word:
-                s += 1.5
-            if normalize(e.name) == key:
-                s += 0.3
-            if parents and self._under(e, parents):
-                s += PARENT  # the text names this place's region or country right after it
-            if placed:
-                d = min(km(e.lat, e.lon, t.entry.lat, t.entry.lon) for t in placed[-5:])
-                s += 0.5 if d < 100 else 0
-            return s
+            signals = {
+                "context": weights.get(e.country, 0) / total,  # the share of the document about its country
+                "population": math.log10(e.population + 10),
+                "major_city": e.population >= MAJOR_CITY,  # Manila, Kabul, London beat a hamlet abroad
+                "supplement": e.kind == "extra",  # camps, kibbutzim, landmarks we list because news names them
+                "region_word": e.kind in ("admin1", "region") and region_word,  # "Idlib province"
+                "exact_name": normalize(e.name) == key,  # its own name, not an alternate one
+                "parent": bool(parents) and self._under(e, parents),  # "Kaya (Sanmatenga, Centre-Nord)"
+                "nearby": bool(placed) and min(km(e.lat, e.lon, t.entry.lat, t.entry.lon) for t in placed[-5:]) < 100,
+            }
+            return sum(self.weights[k] * float(v) for k, v in signals.items())
 
         best = max(found, key=score)
         if best.kind == "admin1" and not region_word:
@@ -369,12 +371,10 @@ NAME_LINKS = {"de", "del", "da", "do", "dos", "das", "du", "des", "la", "le", "l
 SPEAKING = SPEECH | {"accuse", "warn", "deny", "blame", "demand", "reject", "insist", "urge", "condemn", "vow",
                      "threaten", "respond", "retaliate"}
 MODIFIER = 0.5  # the weight of a country named as a modifier or a nationality, not as a place
-CONTEXT = 3.0  # score for a candidate in the country the document names most (scaled by its share)
-MAJOR_CITY, MAJOR = 500000, 2.0
+MAJOR_CITY = 500000
 BIG_CITY = 100000  # a name the NER missed may be an alternate name only of a city this populous
 TOWN = 50000  # smaller places the NER missed need a locative word or parents
 LONE_TOWN = 10000  # a name the NER calls an organisation is a place with no country context if this populous
-PARENT = 3.0  # score for a candidate whose region or country the text gives in parentheses or after a comma
 
 
 FACILITY = {"Airport", "International", "University", "Hospital", "Court", "High", "Supreme", "Stadium", "Port",

@@ -48,6 +48,11 @@ def admin1() -> dict[str, tuple[str, ...]]:
     return out
 
 
+def geoweights() -> dict[str, float]:
+    """The geoparser's signal weights (fitted by training/fit_geoweights.py)."""
+    return dict(json.loads(_text("geoweights.json"))["weights"])
+
+
 @cache
 def fingerprint() -> str:
     """A hash of every data file: lexicons, KB and gazetteer supplements change what is extracted."""
