@@ -64,7 +64,7 @@ def variants(key: str) -> list[str]:
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a quarter of a million of them stay small
 class GeoEntry:
     name: str
     country: Optional[str]  # ISO3
@@ -111,8 +111,12 @@ class Gazetteer:
         entries, index, countries = self._build()
         skeletons: dict[str, list[str]] = defaultdict(list)
         for key in index:
-            skeletons[skeleton(key)].append(key)
-        skeletons = dict(skeletons)
+            sk = skeleton(key)
+            if sk != key:  # a key that is its own skeleton is found in the index itself
+                skeletons[sk].append(key)
+        # a single value alone, not in a list: half a million one-item lists would double the memory
+        index = {k: v[0] if len(v) == 1 else tuple(v) for k, v in index.items()}
+        skeletons = {k: v[0] if len(v) == 1 else tuple(v) for k, v in skeletons.items()}
         if path is not None:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -229,10 +233,11 @@ class Gazetteer:
         key = normalize(name)
         keys = variants(key) + ([ADMIN_SUFFIX.sub("", key)] if ADMIN_SUFFIX.search(key) else [])
         if not any(k in index for k in keys) and len(key) >= SKELETON_MIN:
-            keys = [k for v in keys for k in skeletons.get(skeleton(v), ())]
+            folded = [skeleton(v) for v in keys]
+            keys = [k for sk in folded for k in _many(skeletons.get(sk, ()))] + [sk for sk in folded if sk in index]
         seen, out = set(), []
         for k in keys:
-            for i in index.get(k, ()):
+            for i in _many(index.get(k, ())):
                 if i not in seen:
                     seen.add(i)
                     out.append(entries[i])
@@ -308,6 +313,11 @@ def skeleton(key: str) -> str:
     'an nasiriyah' and 'nassiriya' -> 'nasiriya'."""
     s = DOUBLE.sub(r"\1", ARTICLES.sub("", key).replace(" ", ""))
     return s[:-1] if s.endswith("h") and len(s) > 4 else s
+
+
+def _many(value) -> tuple:
+    """An index value as a tuple (one item is stored alone)."""
+    return value if isinstance(value, tuple) else (value,)
 
 
 def _latin(s: str) -> bool:
