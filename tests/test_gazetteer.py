@@ -333,3 +333,16 @@ def test_arabic_place_words_in_either_spelling(gazetteer, spelling, country):
 def test_a_country_named_city_is_the_city(pipeline):
     t = toponyms(pipeline, "A naval base opened on the western edge of Djibouti city on Tuesday.")["Djibouti"]
     assert (t.entry.kind, t.entry.country) == ("city", "DJI")
+
+
+def test_a_region_word_after_the_name_is_the_region(pipeline):
+    t = toponyms(pipeline, "Shelling hit villages across the Donetsk region on Sunday.")["Donetsk"]
+    assert (t.entry.kind, t.entry.country) == ("admin1", "UKR")
+
+
+def test_the_south_of_a_country_is_a_town_in_its_south(extract):
+    # "southern Lebanon" is neither the country's centre nor a made-up point: a real town in the south
+    [e] = [e for e in extract("An Israeli strike in southern Lebanon killed two fighters on Tuesday.")
+           if e.plover_type == "ASSAULT"]
+    assert e.location.country == "LBN" and e.location.geo_precision == 2
+    assert e.location.lat < 33.6  # south of Beirut and of the country's centre (33.8)

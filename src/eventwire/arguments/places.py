@@ -137,7 +137,7 @@ class Geoparser:
             if best is None:
                 continue
             named = best
-            if best.kind in ("country", "admin1"):
+            if best.kind == "country":  # a region is small enough that its part is itself
                 best = self._part(sdoc, ent.start, best)
             parents = self._parents(sdoc, ent.end)
             vouched = bool(parents) and self._under(best, parents)  # "Manzanillo, Colima"
@@ -322,7 +322,7 @@ class Geoparser:
         country in `weights`."""
         key = normalize(text)
         countries = [e for e in found if e.kind == "country"]
-        region_word = bool(ADMIN_SUFFIX.search(key)) or parent
+        region_word = bool(ADMIN_SUFFIX.search(key)) or parent or nxt in REGION_WORDS  # "Donetsk region"
         towns = [e for e in found if e.kind == "city" and normalize(e.name) == key]
         if countries and towns and nxt in ("city", "town"):
             countries = []  # "Djibouti city", "Panama city"
@@ -382,6 +382,8 @@ FACILITY = {"Airport", "International", "University", "Hospital", "Court", "High
             "Mountains", "Hills", "Province", "Region", "District", "County", "City", "Town", "Village", "Governorate",
             "Oblast", "State", "Municipality", "Border", "Crossing", "Checkpoint", "Highway", "Division", "Sector",
             "Area", "Upazila", "Township", "Regency", "Department", "Prefecture", "Territory", "Raion", "Rayon"}
+REGION_WORDS = {"region", "province", "oblast", "governorate", "state", "district", "county", "prefecture",
+                "department", "regency", "division"}
 WATER = {"river", "sea", "lake", "gulf", "strait", "straits", "canal", "ocean"}
 DIRECTION = re.compile(r"^(?:(?:north|south|east|west|central|upper|lower)(?:ern)?[- ]?"
                        r"(?:north|south|east|west)?(?:ern)?\s+)", re.I)
