@@ -303,6 +303,9 @@ def test_a_direction_before_a_name(pipeline):
     ("Rebels signed the Algiers peace agreement with the government in Bamako on Saturday.", "Bamako"),
     ("Gunmen kidnapped the father of the Liverpool footballer at a petrol station in Barrancas, Colombia.",
      "Barrancas"),
+    ("Demonstrators angry at the rebel capture of Goma attacked and set fire to embassies in Kinshasa on Tuesday.",
+     "Kinshasa"),
+    ("On Monday, rockets fired from Gaza by Hamas's armed wing hit Ashkelon, killing two women.", "Ashkelon"),
 ])
 def test_a_place_named_in_passing_is_not_the_event_place(extract, text, place):
     main = max(extract(text), key=lambda e: e.confidence)

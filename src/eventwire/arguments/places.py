@@ -506,6 +506,10 @@ def event_places(trigger, toponyms: "Index[Toponym] | list[Toponym]", sent=None)
     if not here:
         return []
     anchors = {trigger.i, trigger.head.i}
+    # "attacked and set fire to embassies in Kinshasa": a verb joined to the trigger shares its place
+    anchors |= {c.i for c in trigger.children if c.dep_ == "conj" and c.pos_ == "VERB"}
+    if trigger.dep_ == "acl" and trigger.head.dep_ in ("nsubj", "nsubjpass"):
+        anchors.add(trigger.head.head.i)  # "rockets fired from Gaza hit Ashkelon": where they hit
 
     def tied(t: Toponym) -> bool:
         tok = sent.doc[t.start: t.end].root
