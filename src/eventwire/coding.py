@@ -112,6 +112,9 @@ class CrowdCoder:
 BRIEF_CHARS = 1200
 MINOR = 0.8  # confidence factor of the other events of a brief
 UNSURE = 0.4  # below this probability the model does not overrule a sub-type the rules found
+SURE = 0.85  # ... nor turn a violent one into a peaceful development below this one
+PEACEFUL = {"Agreement", "Change to group/activity", "Headquarters or base established",
+            "Non-violent transfer of territory", "Other", "Peaceful protest"}
 # PLOVER types that can carry each ACLED event type; another is replaced from data/acled_types.csv.
 PLOVER_OF = {
     "Battles": {"ASSAULT"}, "Explosions/Remote violence": {"ASSAULT"}, "Violence against civilians": {"ASSAULT", "COERCE"},
@@ -160,8 +163,10 @@ class TypeCoder:
                                              primary.acled_event_type)])[0]
         if d.sub_event_type is None:
             return events  # a meeting, a statement: the rules' coding stands
-        if d.probability < UNSURE and primary.acled_sub_event_type:
-            # the model is unsure and the rules have an answer: theirs stands
+        if primary.acled_sub_event_type and (d.probability < UNSURE or (
+                primary.plover_type == "ASSAULT" and d.sub_event_type in PEACEFUL and d.probability < SURE)):
+            # the model is unsure and the rules have an answer, or it would turn an act of violence the
+            # rules saw ("kidnapped", "raped") into a peaceful development without being sure: theirs stands
             d = Decision(primary.acled_sub_event_type, primary.acled_event_type, primary.confidence)
         same = [e for e in events if e.acled_event_type == d.event_type]
         if d.sub_event_type in TERRITORY:  # the side that took the town, not the one that withdrew
