@@ -181,3 +181,17 @@ def test_a_coup_recalled_in_a_relative_clause_is_not_the_event(extract):
     e = max(extract("On 3 May 2024, the last foreign soldiers left Bamako, Mali, completing a withdrawal demanded "
                     "by the officers who seized power in 2020.", date="2024-05-04"), key=lambda e: e.confidence)
     assert e.actor1 is None or not e.actor1.name.startswith("Mutiny"), e.actor1
+
+
+@pytest.mark.parametrize("text, date", [
+    # "on 22 March" is a date, not the target; "opened fire" has its target after "on"
+    ("On 22 March 2024, gunmen opened fire on concertgoers at a concert hall near Moscow, killing dozens.",
+     "2024-03-23"),
+    # a named town as the object, the people hit named in the clause after it
+    ("On 3 October 2024, members of a gang stormed Pont-Sonde (Saint-Marc, Artibonite), shooting residents "
+     "and burning homes.", "2024-10-04"),
+])
+def test_the_people_fired_on_are_the_victims(extract, text, date):
+    main = max(extract(text, date=date), key=lambda e: e.confidence)
+    assert main.actor2 is not None and main.actor2.type == "civilians"
+    assert main.acled_event_type != "Battles"  # one armed side firing on people is no armed clash

@@ -45,7 +45,7 @@ def _prep_object(tok, preps) -> Optional[object]:
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ in preps:
             obj = _child(c, "pobj")
-            if obj is not None:
+            if obj is not None and obj.ent_type_ not in ("DATE", "TIME"):  # "on 22 March" is no target
                 return obj
     return None
 
@@ -100,12 +100,25 @@ def _verb_roles(v):
             if passive or v.head.lemma_.lower() in SUFFER:
                 subj = None  # "he lost his life in shelling": the one who suffered did not strike
         a1 = subj
-    a2 = _child(v, "dobj") or _prep_object(v, TARGET_PREPS) or _prep_object(v, WITH_PREPS)
+    a2 = _child(v, "dobj")
+    if a2 is not None and a2.lemma_.lower() in PHRASE_OBJECTS:
+        a2 = None  # "opened fire on concertgoers": the object is part of the phrase, the target follows
+    a2 = a2 or _prep_object(v, TARGET_PREPS) or _prep_object(v, WITH_PREPS)
+    if a2 is None or a2.ent_type_ in ("GPE", "LOC", "FAC") or a2.pos_ == "PROPN" and \
+            any(c.text == "(" for c in a2.children):  # "Pont-Sonde (Saint-Marc, Artibonite)": a place
+        # "stormed Pont-Sonde, shooting residents": the people the clause after it hit
+        for c in v.children:
+            if c.dep_ in ("advcl", "conj", "xcomp") and c.pos_ == "VERB" and c.tag_ == "VBG":
+                obj = _child(c, "dobj")
+                if obj is not None and obj.ent_type_ not in ("GPE", "LOC", "FAC"):
+                    a2 = obj
+                    break
     if a1 is not None and a1.dep_ == "nsubj" and a1.tag_ == "PRP":
         a1 = a1 if a1.lower_ not in ("it", "this", "that") else None
     return a1, a2
 
 
+PHRASE_OBJECTS = {"fire", "shot", "shots", "round", "rounds"}  # "opened fire", "fired shots"
 LIGHT_VERBS = {"carry", "launch", "conduct", "stage", "mount", "claim", "unleash", "step", "intensify",
                "increase", "escalate", "continue", "begin", "hold", "resume", "make", "perpetrate",
                "execute", "commit", "impose", "approve", "adopt", "announce", "hold", "reach", "sign"}
