@@ -195,3 +195,13 @@ def test_the_people_fired_on_are_the_victims(extract, text, date):
     main = max(extract(text, date=date), key=lambda e: e.confidence)
     assert main.actor2 is not None and main.actor2.type == "civilians"
     assert main.acled_event_type != "Battles"  # one armed side firing on people is no armed clash
+
+
+@pytest.mark.parametrize("text, sub", [
+    ("Gunmen seized a local journalist outside his home in Kaduna on Monday.", "Abduction/forced disappearance"),
+    ("Russian soldiers seized two aid workers at a checkpoint near Kherson on Friday.", "Abduction/forced disappearance"),
+])
+def test_people_seized_are_abducted(extract, text, sub):
+    # "seize" takes goods (Disrupted weapons use); a person seized by anyone but their own state is abducted
+    main = max(extract(text, date="2024-05-14"), key=lambda e: e.confidence)
+    assert main.acled_sub_event_type == sub

@@ -284,6 +284,14 @@ class Pipeline:
         if ptype == "PROTEST" and actor1 is None:
             actor1 = self.kb.actor(sdoc[m.token.i: m.token.i + 1], hit_index, ptype, here)
         mode, etype, sub = self.finder.refine(sent, m)
+        if ptype == "COERCE" and mode == "seize" and sub is None and actor2 is not None and \
+                actor2.type in ("person", "civilians", "media", "ngo", "protesters"):
+            # "soldiers seized the mayor": people are taken, not goods; by their own state an arrest,
+            # by anyone else an abduction
+            if actor1 is not None and actor1.type == "state_forces" and actor1.country == here:
+                mode, etype, sub = "arrest", "Strategic developments", "Arrests"
+            else:
+                ptype, mode, etype, sub = "ASSAULT", "abduct", "Violence against civilians", "Abduction/forced disappearance"
         fatalities, injuries, quantity = counts.for_trigger(m.token)
         return Mention(
             plover_type=ptype, plover_mode=mode, acled_event_type=etype, acled_sub_event_type=sub,
