@@ -205,3 +205,11 @@ def test_people_seized_are_abducted(extract, text, sub):
     # "seize" takes goods (Disrupted weapons use); a person seized by anyone but their own state is abducted
     main = max(extract(text, date="2024-05-14"), key=lambda e: e.confidence)
     assert main.acled_sub_event_type == sub
+
+
+def test_a_peaceful_march_broken_up_is_a_protest_with_intervention(extract):
+    # the force is the police's; with no violence by the marchers it is not a violent demonstration
+    text = ("On Saturday police fired tear gas and water cannon to break up a march by teachers in the capital "
+            "after the governor banned it. The marchers had gathered peacefully outside the ministry.")
+    main = max(extract(text, date="2024-05-12"), key=lambda e: e.confidence)
+    assert (main.acled_event_type, main.acled_sub_event_type) == ("Protests", "Protest with intervention")

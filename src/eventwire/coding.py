@@ -168,6 +168,13 @@ class TypeCoder:
             # the model is unsure and the rules have an answer, or it would turn an act of violence the
             # rules saw ("kidnapped", "raped") into a peaceful development without being sure: theirs stands
             d = Decision(primary.acled_sub_event_type, primary.acled_event_type, primary.confidence)
+        if d.sub_event_type == "Violent demonstration" and self.crowd is not None and sdoc is not None:
+            cues = self.crowd.found(list(sdoc.sents))
+            if "intervene" in cues and "violent" not in cues:
+                # tear gas and batons are the police's doing: with no violence by the crowd it is a
+                # protest met with force, not a violent demonstration
+                sub = "Excessive force against protesters" if "lethal" in cues else "Protest with intervention"
+                d = Decision(sub, "Protests", d.probability)
         same = [e for e in events if e.acled_event_type == d.event_type]
         if d.sub_event_type in TERRITORY:  # the side that took the town, not the one that withdrew
             same = [e for e in same if e.plover_type != "RETREAT"] or same
