@@ -104,3 +104,10 @@ def test_a_weapon_of_no_stated_country_is_nobody(pipeline):
     missile, warplanes = sdoc[0:2], sdoc[6:8]
     assert pipeline.kb.actor(missile, hits, "ASSAULT", "UKR") is None
     assert pipeline.kb.actor(warplanes, hits, "ASSAULT", "PSE").name == "Military Forces of Israel"
+
+
+def test_a_military_aircraft_is_the_state_where_it_struck(extract):
+    # a weapon alone says nobody's ("a missile hit"); "a military jet" is the state's forces, where it struck
+    main = max(extract("A military jet bombed a crowd in a village near Mandalay, Myanmar, on Tuesday.",
+                       date="2023-04-12"), key=lambda e: e.confidence)
+    assert main.actor1 is not None and main.actor1.name == "Military Forces of Myanmar"

@@ -33,6 +33,7 @@ QUANTIFIERS = {"dozens", "hundreds", "thousands", "scores", "number", "group", "
                "most", "all", "members", "member", "one", "two", "three", "tens"}
 VIOLENT_TYPES = {"ASSAULT", "COERCE", "MOBILIZE"}
 # Agent nouns that are weapons: with a country ("Israeli warplanes") they name its forces; alone, no one.
+STATE_MARKS = {"military", "army", "government", "regime", "junta", "state", "air force"}
 WEAPONS = {"missile", "rocket", "shell", "mortar", "drone", "warplane", "jet", "aircraft", "artillery",
            "helicopter", "tank"}
 
@@ -194,8 +195,10 @@ class ActorKB:
             if kind is None:
                 kind = "military" if plover_type in VIOLENT_TYPES else "government"
             return self.crowd(kind, country, mention)
-        if kind and head.lemma_.lower() in WEAPONS:
+        if kind and head.lemma_.lower() in WEAPONS and not any(
+                t.lower_ in STATE_MARKS for t in span if t.i != head.i):
             return None  # "the missile hit the station": a weapon of no stated country says nobody's
+            # ("a military jet", "regime helicopters": the state's, where it happened)
         if kind:
             template, atype = KIND_NAMES[kind]
             c = default_country
