@@ -213,3 +213,11 @@ def test_a_peaceful_march_broken_up_is_a_protest_with_intervention(extract):
             "after the governor banned it. The marchers had gathered peacefully outside the ministry.")
     main = max(extract(text, date="2024-05-12"), key=lambda e: e.confidence)
     assert (main.acled_event_type, main.acled_sub_event_type) == ("Protests", "Protest with intervention")
+
+
+def test_an_intercepted_missile_is_disrupted_weapons_use(extract):
+    # the missile was stopped and no one was killed: ACLED's Disrupted weapons use, not a missile attack
+    text = ("On Saturday, air defences intercepted a ballistic missile fired by rebels over the capital; "
+            "fragments fell in an empty lot and no one was hurt, the coalition said.")
+    main = max(extract(text, date="2024-05-12"), key=lambda e: e.confidence)
+    assert main.acled_sub_event_type == "Disrupted weapons use"

@@ -175,6 +175,10 @@ class TypeCoder:
                 # protest met with force, not a violent demonstration
                 sub = "Excessive force against protesters" if "lethal" in cues else "Protest with intervention"
                 d = Decision(sub, "Protests", d.probability)
+        if d.event_type == "Explosions/Remote violence" and sdoc is not None and disruption(sdoc) and \
+                not any(e.fatalities for e in events):
+            # "air defences intercepted a missile", "a bomb was defused", no one killed: the weapon was stopped
+            d = Decision("Disrupted weapons use", "Strategic developments", d.probability)
         same = [e for e in events if e.acled_event_type == d.event_type]
         if d.sub_event_type in TERRITORY:  # the side that took the town, not the one that withdrew
             same = [e for e in same if e.plover_type != "RETREAT"] or same
@@ -221,6 +225,26 @@ VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"
 TAKE_VERBS = {"enter", "take", "capture", "seize", "retake", "recapture", "overrun", "walk", "move", "advance",
               "liberate", "drive", "control", "occupy", "storm"}
 # What the side that disrupted a weapon did: "air defences intercepted", "defused by the army".
+DISRUPT_VERBS = {"intercept", "defuse", "neutralise", "neutralize", "foil", "thwart", "disarm", "dismantle", "down"}
+DISRUPTED = {"missile", "rocket", "drone", "shell", "projectile", "bomb", "ied", "device", "explosive", "mine",
+             "landmine", "grenade", "warhead", "uav"}
+
+
+def disruption(sdoc) -> bool:
+    """Whether the text says a weapon was stopped: intercepted, defused, shot down ("air defences
+    intercepted a ballistic missile", "the bomb was defused", "shot down two drones")."""
+    for t in sdoc:
+        lemma = t.lemma_.lower()
+        shot_down = lemma == "shoot" and any(c.dep_ == "prt" and c.lower_ == "down" for c in t.children)
+        if lemma not in DISRUPT_VERBS and not shot_down:
+            continue
+        objects = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]
+        objects += [c for o in objects for c in o.conjuncts]
+        if any(o.lemma_.lower() in DISRUPTED for o in objects):
+            return True
+    return False
+
+
 STOP_VERBS = {"intercept", "shoot", "destroy", "defuse", "neutralise", "neutralize", "foil", "thwart",
               "disarm", "detonate", "seize", "recover", "dismantle", "repel", "repulse", "stop"}
 
