@@ -221,3 +221,10 @@ def test_an_intercepted_missile_is_disrupted_weapons_use(extract):
             "fragments fell in an empty lot and no one was hurt, the coalition said.")
     main = max(extract(text, date="2024-05-12"), key=lambda e: e.confidence)
     assert main.acled_sub_event_type == "Disrupted weapons use"
+
+
+def test_people_who_stone_or_burn_someone_are_a_mob(extract):
+    # no armed group: villagers who stone and burn a man to death are ACLED's rioters, Mob violence
+    text = "On Sunday, villagers in Kano State stoned and burned to death a man accused of theft, police said."
+    main = max(extract(text, date="2024-05-13"), key=lambda e: e.confidence)
+    assert (main.acled_sub_event_type, main.actor1.name) == ("Mob violence", "Rioters (Nigeria)")

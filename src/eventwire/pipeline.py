@@ -43,6 +43,7 @@ from .resolve.kb import ActorKB
 Item = Union[Document, Failure]
 PARAGRAPH = re.compile(r"\n\s*\n")
 VICTIMS = ("civilians", "protesters")
+MOB_MODES = ("primitive", "beat")  # stoning, lynching, beating, hacking, burning alive
 # Below this, an event is a lone weak trigger with neither actor nor place of its own ("the violence").
 MIN_CONFIDENCE = 0.3
 UNNAMED_WEIGHT = 0.5
@@ -279,11 +280,16 @@ class Pipeline:
         t1, t2 = roles(m.token, m.is_verb)
         actor1 = self.kb.actor(np_span(t1), hit_index, ptype, here) if t1 is not None else None
         actor2 = self.kb.actor(np_span(t2), hit_index, ptype, here) if t2 is not None else None
+        mode, etype, sub = self.finder.refine(sent, m)
+        if ptype == "ASSAULT" and actor1 is not None and actor1.type in VICTIMS and mode in MOB_MODES \
+                and t1 is not None and t1.tag_ == "NNS" and here:
+            # "fellow students stoned and burned her to death": people who beat, stone or burn are a mob
+            actor1 = self.kb.crowd("rioters", here, actor1.mention)
+            etype, sub = "Riots", "Mob violence"
         if ptype in ("ASSAULT", "COERCE") and actor1 is not None and actor1.type in VICTIMS:
             actor1, actor2 = None, actor2 or actor1  # victims are never the side that struck
         if ptype == "PROTEST" and actor1 is None:
             actor1 = self.kb.actor(sdoc[m.token.i: m.token.i + 1], hit_index, ptype, here)
-        mode, etype, sub = self.finder.refine(sent, m)
         if ptype == "COERCE" and mode == "seize" and sub is None and actor2 is not None and \
                 actor2.type in ("person", "civilians", "media", "ngo", "protesters"):
             # "soldiers seized the mayor": people are taken, not goods; by their own state an arrest,
