@@ -228,3 +228,11 @@ def test_people_who_stone_or_burn_someone_are_a_mob(extract):
     text = "On Sunday, villagers in Kano State stoned and burned to death a man accused of theft, police said."
     main = max(extract(text, date="2024-05-13"), key=lambda e: e.confidence)
     assert (main.acled_sub_event_type, main.actor1.name) == ("Mob violence", "Rioters (Nigeria)")
+
+
+def test_a_state_held_responsible_is_its_forces(extract):
+    # an unnamed attacker, then "held the Syrian government responsible": ACLED's Military Forces of Syria
+    text = ("Early on Tuesday, a warplane dropped a bomb on a market in Idlib province, killing 12 people. "
+            "A UN inquiry later held the Syrian government responsible.")
+    main = max(extract(text, date="2024-05-15"), key=lambda e: e.confidence)
+    assert main.actor1 is not None and main.actor1.name == "Military Forces of Syria"

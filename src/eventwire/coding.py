@@ -218,6 +218,7 @@ ARMED = {"state_forces", "rebel_group", "political_militia", "identity_militia",
 VICTIM_TYPES = {None, "civilians", "person", "media", "ngo", "other"}
 # Words of a sentence that names who did it without saying it in the act's own clause:
 # "Islamic State claimed the attack", "police blamed Boko Haram", "suspected ULFA militants".
+STATE_NOUNS = {"government", "regime", "army", "military", "force", "forces", "troops", "junta"}
 ATTRIBUTION = {"claim", "blame", "suspect", "accuse", "attribute", "hallmark", "link", "belong", "responsibility",
                "responsible", "loyal", "affiliate", "member"}
 VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
@@ -426,11 +427,24 @@ class ActorCoder:
                     continue
                 if exclude is not None and exclude.name == h.entry.name:
                     continue
-                rank = (0 if attributed else 1, rank_base)
+                rank = (0 if attributed else 1, rank_base, 0)
                 if best_rank is None or rank < best_rank:
                     mention = sent.doc[h.start:h.end].text
                     best, best_rank = Actor(name=h.entry.name, mention=mention, type=h.entry.kind,
                                             country=h.entry.country, id=h.entry.id), rank
+            if not attributed:
+                continue
+            # "investigators held the Syrian government responsible": a state, through its forces
+            countries = [h for h in hits.within(sent.start, sent.end) if h.entry.kind == "country"]
+            for t in sent:
+                if t.lemma_.lower() not in STATE_NOUNS:
+                    continue
+                h = next((h for h in countries if t.i - 3 <= h.start < t.i), None)
+                rank = (0, rank_base, 1)
+                if h is not None and (best_rank is None or rank < best_rank) and \
+                        (exclude is None or exclude.type not in ARMED or exclude.country != h.entry.country):
+                    best = self.kb.crowd("military", h.entry.country, sent.doc[h.start: t.i + 1].text)
+                    best_rank = rank
         return best
 
     def _unidentified(self, a1: Optional[Actor], country: Optional[str], sentences) -> Optional[Actor]:
