@@ -147,3 +147,21 @@ def test_listed_victims_are_counted_one_by_one(nlp, sentence, dead):
 def test_a_collective_noun_is_not_one_person(nlp):
     sent = next(nlp("Gunmen killed the village chief and his family.").sents)
     assert [n for kind, n, _ in numbers.counts(sent).figures if kind == "fatalities"] == [1]
+
+
+def test_an_updated_death_toll_is_the_deadliest_events(extract):
+    # a long article: the first report says 30, a later paragraph that the toll rose to 44
+    text = ("At least 30 police personnel were killed when a suicide bomber rammed a car packed with explosives "
+            "into their convoy on the highway on Thursday afternoon, officials said. " * 1 +
+            "The convoy of 78 vehicles was carrying more than 2,500 personnel back to their posts after leave. " * 12 +
+            "By evening, officials said the death toll had risen to 44, making it the deadliest attack on "
+            "security forces in the region in decades.")
+    events = [e for e in extract(text, date="2024-02-15") if e.plover_type == "ASSAULT"]
+    assert max(e.fatalities or 0 for e in events) == 44
+
+
+def test_toll_update_reads_the_figure():
+    from eventwire.arguments.numbers import TOLL_UPDATE
+    assert TOLL_UPDATE.search("the death toll increased to 44.").group(1) == "44"
+    assert TOLL_UPDATE.search("The death toll has risen to at least 1,200, officials said").group(1) == "1,200"
+    assert TOLL_UPDATE.search("a toll of 12 was given") is None

@@ -266,6 +266,8 @@ class Pipeline:
             events = brief_place(events, sdoc, toponyms)
         events = refine_places(events, sdoc, toponyms)
         events = [self.actors(e, _sentences(sdoc, e), home, hit_index, brief) for e in events]
+        if brief is None:
+            events = _updated_toll(events, sdoc)
         events = one_per_place(events)
         return [e for e in events if (self.background or not e.background) and e.confidence >= self.min_confidence]
 
@@ -359,6 +361,18 @@ def _event_date(trigger, expressions) -> Optional[dates_.DateValue]:
         if best_rank is None or rank < best_rank:
             best, best_rank = value, rank
     return best
+
+
+def _updated_toll(events: list[Event], sdoc) -> list[Event]:
+    """An article's later "the death toll rose to 44" is the toll of its deadliest event."""
+    toll = numbers.toll_update(sdoc.sents)
+    lethal = [e for e in events if e.plover_type == "ASSAULT" and e.fatalities]
+    if toll is None or not lethal:
+        return events
+    main = max(lethal, key=lambda e: (e.fatalities, e.confidence))
+    if toll <= main.fatalities:
+        return events
+    return [e.model_copy(update={"fatalities": toll}) if e.event_id == main.event_id else e for e in events]
 
 
 def _home_country(hits, toponyms) -> Optional[str]:

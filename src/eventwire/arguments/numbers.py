@@ -148,6 +148,19 @@ def total_fatalities(sentences) -> Optional[int]:
     return max(found) if found else None
 
 
+TOLL_UPDATE = re.compile(
+    r"\b(?:death|casualty|fatality)\s+toll\s+(?:has\s+|had\s+)?(?:rose|risen|rises|increased|increases|climbed|"
+    r"climbs|jumped|reached|reaches|stood at|stands at|grew|grown)\s+(?:to\s+)?(?:at\s+least\s+)?(\d[\d,]*)\b",
+    re.I)
+
+
+def toll_update(sentences) -> Optional[int]:
+    """The largest updated death toll a report states ("the death toll increased to 44", "the death
+    toll has risen to at least 120"); None when none is stated."""
+    found = [int(m.group(1).replace(",", "")) for sent in sentences for m in TOLL_UPDATE.finditer(sent.text)]
+    return max(found) if found else None
+
+
 COLLECTIVE = {"family", "crowd", "group", "convoy", "village", "unit", "team", "household", "people", "force",
               "population", "community", "staff", "crew", "patrol", "delegation"}
 
