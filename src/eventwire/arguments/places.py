@@ -25,6 +25,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Optional
 
+from spacy.tokens import Span
+
 from .. import data
 from ..annotate import Index, entities
 from ..records import Event, Place
@@ -87,8 +89,7 @@ class Geoparser:
                 continue  # joined to the entity before it
             if k + 1 < len(ents) and ents[k + 1].start == ent.end and ents[k + 1].label_ == ent.label_ and \
                     self.gazetteer.lookup(sdoc[ent.start: ents[k + 1].end].text):
-                ent = sdoc[ent.start: ents[k + 1].end]  # "Baja" + "California" tagged apart
-                ent.label_ = ents[k + 1].label_
+                ent = Span(sdoc, ent.start, ents[k + 1].end, label=ent.label_)  # "Baja" + "California" tagged apart
             ent = _before_parenthesis(ent)  # "Goma (North Kivu" tagged as one organisation
             if ent is None or any(i in actor_tokens for i in range(ent.start, ent.end)) or _feature(sdoc, ent):
                 continue
@@ -131,15 +132,15 @@ class Geoparser:
                 continue  # "Moscow said", "Islamabad accused": the government, not the place
             parent = ent.start in inside
             own = Counter({c: w for (a, b, c, w) in country_weights if a < ent.end and ent.start < b})
+            parents = self._parents(sdoc, ent.end)
             best = self._parent_of(sdoc, ent, text, found, out) or \
-                self._choose(text, found, weights, total, out, self._parents(sdoc, ent.end), parent, own,
+                self._choose(text, found, weights, total, out, parents, parent, own,
                              sdoc[ent.end].lower_ if ent.end < len(sdoc) else "")
             if best is None:
                 continue
             named = best
             if best.kind == "country":  # a region is small enough that its part is itself
-                best = self._part(sdoc, ent.start, best)
-            parents = self._parents(sdoc, ent.end)
+                best = self._part(sdoc, ent, best)
             vouched = bool(parents) and self._under(best, parents)  # "Manzanillo, Colima"
             if needs_context and not vouched and best.country not in main and best.population < TOWN and (
                     main or best.population < LONE_TOWN):
@@ -160,34 +161,34 @@ class Geoparser:
         if not placed or ent.start < 2 or sdoc[ent.start - 1].text not in (",", "(") or placed[-1].end != ent.start - 1:
             return None
         child = placed[-1].entry
-        if normalize(text) not in self.gazetteer.admin1_keys(child) and _key(text) not in self.gazetteer.admin1_keys(child):
+        if not {normalize(text), _key(text)} & self.gazetteer.admin1_keys(child):
             return None
         return next((e for e in found if e.kind == "admin1" and e.country == child.country), None)
 
-    def _part(self, sdoc, start: int, entry: GeoEntry) -> GeoEntry:
-        """ "southern Lebanon", "north-west Syria" written before the name: that part of it."""
-        words = []
-        for tok in reversed(sdoc[max(0, start - 3): start]):
-            if tok.text == "-" or DIRECTION.fullmatch(tok.lower_ + " "):
+    def _part(self, sdoc, ent, country: GeoEntry) -> GeoEntry:
+        """ "southern Lebanon", "north-west Syria": the part of the country a direction at the start of
+        the name or just before it names."""
+        written = DIRECTION.match(_clean(ent))
+        if written:
+            direction = written.group(0).strip()
+        else:
+            words = []
+            for tok in reversed(sdoc[max(0, ent.start - 3): ent.start]):
+                if tok.text != "-" and not DIRECTION.fullmatch(tok.lower_ + " "):
+                    break
                 words.insert(0, tok.text)
-            else:
-                break
-        direction = "".join(w if w == "-" else w for w in words).strip("-")
-        return (self.gazetteer.part(entry, direction) or entry) if direction else entry
+            direction = "".join(words).strip("-")
+        return (self.gazetteer.part(country, direction) or country) if direction else country
 
     def _resolve(self, span) -> tuple[str, list[GeoEntry]]:
         """The span's name and its gazetteer entries; a direction before an unknown name is dropped
-        ("north-west Delhi", "southern Idlib")."""
+        ("north-west Delhi", "southern Idlib"; `_part` places a country's part)."""
         text = _clean(span)
         found = self.gazetteer.lookup(text) if text else []
         if not found and text:
             bare = DIRECTION.sub("", text)
             if bare != text and bare:
-                direction = text[: len(text) - len(bare)].strip()
-                found = self.gazetteer.lookup(bare)
-                # "southern Lebanon": the south of the country, not its centre
-                parts = [self.gazetteer.part(e, direction) for e in found if e.kind == "country"]
-                return text, [p for p in parts if p] or found
+                return bare, self.gazetteer.lookup(bare)
         return text, found
 
     def _names(self, sdoc, actor_tokens: set, taken: set) -> list:

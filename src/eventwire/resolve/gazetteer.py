@@ -259,40 +259,33 @@ class Gazetteer:
             return frozenset()
         return self._admin1_keys.get((entry.country, entry.admin1)) or frozenset({normalize(entry.admin1)})
 
-    def part(self, entry: GeoEntry, direction: str) -> Optional[GeoEntry]:
-        """ "southern Lebanon", "eastern Ukraine", "north-west Syria": the part of a country or region
-        the direction names, placed at a real town there (as ACLED codes a report that names only a
-        part of a region): the town nearest the population-weighted centre of the quarter of the
-        region's towns that lies furthest in that direction."""
-        d = direction.lower().replace("-", "").replace("ern", "")
+    def part(self, country: GeoEntry, direction: str) -> Optional[GeoEntry]:
+        """ "southern Lebanon", "eastern Ukraine", "north-west Syria": that part of a country, placed at
+        a real town there (as ACLED codes a report that names only part of a country): the town nearest
+        the population-weighted centre of the quarter of its towns lying furthest in that direction."""
+        d = direction.lower()
         axes = [(k, sign) for word, k, sign in (("north", 0, 1), ("south", 0, -1), ("east", 1, 1), ("west", 1, -1))
-                if word in d for _ in [0]]
-        if not axes or entry.kind not in ("country", "admin1"):
+                if word in d]
+        towns = self._towns.get(country.country, [])
+        if not axes or country.kind != "country" or len(towns) < 4:
             return None
-        entries, _, _, _ = self._tables
-        towns = [e for e in self._towns(entry.country) if entry.kind == "country" or e.admin1 == entry.admin1]
-        if len(towns) < 3:
-            return None
+        far = sorted(towns, key=lambda e: sum(sign * (e.lat, e.lon)[k] for k, sign in axes), reverse=True)
+        far = far[: len(far) // 4]
+        weights = [math.log10(e.population + 10) for e in far]
+        lat = sum(e.lat * w for e, w in zip(far, weights)) / sum(weights)
+        lon = sum(e.lon * w for e, w in zip(far, weights)) / sum(weights)
+        town = min(far, key=lambda e: km(lat, lon, e.lat, e.lon) - math.log10(e.population + 10))
+        return GeoEntry(f"{d} {country.name}", country.country, town.admin1, town.lat, town.lon, town.population,
+                        None, "region")
 
-        def reach(e: GeoEntry) -> float:
-            return sum(sign * (e.lat, e.lon)[k] for k, sign in axes)
-
-        towns.sort(key=reach, reverse=True)
-        third = towns[: max(1, len(towns) // 4)]
-        weight = sum(math.log10(e.population + 10) for e in third)
-        lat = sum(e.lat * math.log10(e.population + 10) for e in third) / weight
-        lon = sum(e.lon * math.log10(e.population + 10) for e in third) / weight
-        town = min(third, key=lambda e: km(lat, lon, e.lat, e.lon) - math.log10(e.population + 10))
-        name = f"{direction.lower()} {entry.name}"
-        return GeoEntry(name, entry.country, town.admin1, town.lat, town.lon, town.population, None, "region")
-
-    def _towns(self, iso3: Optional[str]) -> list[GeoEntry]:
-        """The country's populated places (cities500), built on first use per country."""
-        cache = self.__dict__.setdefault("_towns_by_country", {})
-        if iso3 not in cache:
-            entries = self._tables[0]
-            cache[iso3] = [e for e in entries if e.kind == "city" and e.country == iso3]
-        return list(cache[iso3])
+    @cached_property
+    def _towns(self) -> dict[Optional[str], list[GeoEntry]]:
+        """Each country's populated places (cities500)."""
+        out: dict[Optional[str], list[GeoEntry]] = defaultdict(list)
+        for e in self._tables[0]:
+            if e.kind == "city":
+                out[e.country].append(e)
+        return dict(out)
 
     def country(self, iso3: str) -> Optional[GeoEntry]:
         entries, _, countries, _ = self._tables

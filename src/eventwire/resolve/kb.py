@@ -33,7 +33,7 @@ QUANTIFIERS = {"dozens", "hundreds", "thousands", "scores", "number", "group", "
                "most", "all", "members", "member", "one", "two", "three", "tens"}
 VIOLENT_TYPES = {"ASSAULT", "COERCE", "MOBILIZE"}
 # Agent nouns that are weapons: with a country ("Israeli warplanes") they name its forces; alone, no one.
-STATE_MARKS = {"military", "army", "government", "regime", "junta", "state", "air force"}
+STATE_MARKS = {"military", "army", "government", "regime", "junta", "state"}
 WEAPONS = {"missile", "rocket", "shell", "mortar", "drone", "warplane", "jet", "aircraft", "artillery",
            "helicopter", "tank"}
 
