@@ -73,8 +73,8 @@ class Cluster:
             return None
         score = 0.0
         date = self.explicit_date()
-        if date and m.date_explicit and m.event_date != date:
-            return None
+        if date and m.event_date and m.event_date != date:
+            return None  # "the fighting continued into Monday ... shelling": another day's event
         score += 1.0 if date and m.event_date == date else 0.0
         a1, a2 = self.value("actor1"), self.value("actor2")
         if a1 and a2 and m.actor1 and m.actor2 and _same_actor(a1, m.actor2) and _same_actor(a2, m.actor1) \

@@ -525,6 +525,8 @@ def event_places(trigger, toponyms: "Index[Toponym] | list[Toponym]", sent=None)
     # dateline ("Maputo - Terrorists killed five people in Macomia") is where the reporter was
     here = [t for t in here if tied(t) or t.entry.kind != "country"]
     here = [t for t in here if not is_dateline(sent.doc, t) and not t.parent] or here
+    # "the Defense Ministry in Yerevan said ...": where the source sits is never where it happened
+    here = [t for t in here if not _seat(sent.doc, t, trigger)]
     return sorted(here, key=lambda t: (t.entry.kind == "country", not tied(t), _aside(sent.doc, t),
                                        PRECISION[t.entry.kind], abs(t.start - trigger.i)))
 
@@ -538,13 +540,30 @@ def _aside(sdoc, t: Toponym) -> bool:
     or the object of "of" ("the capture of Goma") unless a settlement word comes before ("the town of
     Kaya", "outskirts of Mosul")."""
     root = sdoc[t.start: t.end].root
-    if any(a.dep_ in ("nsubj", "nsubjpass") and a.head.lemma_.lower() in SPEAKING for a in root.ancestors):
-        return True  # "the Defense Ministry in Yerevan said": where the source sits
     if root.dep_ in ("compound", "amod", "poss", "nmod") and root.head.i >= t.end:
         return root.head.lemma_.lower() not in SETTLEMENTS | NEAR | {"border", "outskirt"}  # "Tavush province"
     if root.dep_ == "pobj" and root.head.lower_ in ASIDE_PREPS:
         head = root.head.head
         return not (root.head.lower_ == "of" and (head.lemma_.lower() in SETTLEMENTS | NEAR | {"outskirt"}))
+    return False
+
+
+def _seat(sdoc, t: Toponym, trigger=None) -> bool:
+    """A place inside the subject of a verb of saying that reports the event: "the Defense Ministry in
+    Yerevan said", "Pavlo Kyrylenko, head of the Donetsk regional administration, said" (when the saying
+    is the event, "the president of Colombia condemned", it stays)."""
+    root = sdoc[t.start: t.end].root
+    for a in root.ancestors:
+        if a.dep_ in ("nsubj", "nsubjpass") and (trigger is None or a.head.i != trigger.i):
+            verb = a.head
+            if verb.lemma_.lower() in SPEAKING:
+                return True
+            if trigger is None:
+                return False
+            # "a Fano spokesperson in Gondar countered that the militia had killed 602": the event is
+            # in what the subject's verb reports
+            return any(c.dep_ == "ccomp" and c.i in {x.i for x in trigger.ancestors} | {trigger.i}
+                       for c in verb.children)
     return False
 
 
@@ -592,7 +611,7 @@ def refine_places(events: list[Event], sdoc, toponyms) -> list[Event]:
     station") is at the town the article names most in that region or country ("Kramatorsk"), with
     geo_precision 2 (a part of the region, coded to a representative town)."""
     named = [t for t in toponyms if not is_dateline(sdoc, t) and not t.parent]
-    towns = Counter(t.entry.name for t in named if t.entry.kind in ("city", "extra"))
+    towns = Counter(t.entry.name for t in named if t.entry.kind in ("city", "extra") and not _seat(sdoc, t))
     if not towns:
         return events
     kinds = {(t.entry.name, round(t.entry.lat, 4), round(t.entry.lon, 4)): t.entry.kind for t in toponyms}

@@ -9,7 +9,8 @@ from typing import Optional
 from ..annotate import entities
 
 SPEECH = {"say", "report", "tell", "announce", "claim", "confirm", "state", "add", "write", "post",
-          "tweet", "quote", "cite", "allege", "note", "declare", "insist", "explain", "acknowledge"}
+          "tweet", "quote", "cite", "allege", "note", "declare", "insist", "explain", "acknowledge",
+          "counter", "argue", "assert", "contend"}
 ANAPHORIC = {"he", "she", "it", "they", "we", "i", "you", "report", "statement", "source", "sources",
              "agency", "ministry", "spokesman", "spokeswoman", "official", "officials"}
 MAX_WORDS = 8
