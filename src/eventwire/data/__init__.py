@@ -48,6 +48,17 @@ def admin1() -> dict[str, tuple[str, ...]]:
     return out
 
 
+@cache
+def admin1_seats() -> dict[str, int]:
+    """First-level regions' capitals: "CC.code" -> the seat's GeoNames id (a cities500 place)."""
+    out = {}
+    for line in _text("admin1_seats.tsv").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 4 and parts[3].strip().isdigit():
+            out[parts[0]] = int(parts[3])
+    return out
+
+
 def geoweights() -> dict[str, float]:
     """The geoparser's signal weights (fitted by training/fit_geoweights.py)."""
     return dict(json.loads(_text("geoweights.json"))["weights"])

