@@ -145,7 +145,8 @@ class Geoparser:
             if needs_context and not vouched and best.country not in main and best.population < TOWN and (
                     main or best.population < LONE_TOWN):
                 continue  # "in Niamey" tagged ORG: a city that size is a place, a hamlet only in the text's country
-            if best.kind != "country" and not vouched and weights.get(best.country, 0) == 0 and total >= 3:
+            if best.kind != "country" and not vouched and weights.get(best.country, 0) == 0 and total >= 3 and \
+                    not self._known_abroad(best):
                 continue  # "Kashmir" is not Cashmere, Washington: the article never names that country
             if (ent.start, ent.end) in country_spans and best.kind != "country" and \
                     not any(e.kind == "country" for e in found):
@@ -154,6 +155,10 @@ class Geoparser:
                 (ent.start in bracketed and not parent)  # "Inates (Tillaberi)": near Tillaberi
             out.append(Toponym(ent.start, ent.end, text, best, near, parent, named if named is not best else None))
         return out
+
+    def _known_abroad(self, e: GeoEntry) -> bool:
+        """A capital or a major city is named without its country ("talks in Doha", "met in Geneva")."""
+        return e.kind == "city" and (e.population >= MAJOR_CITY or e.geonameid in self.gazetteer.capitals)
 
     def _parent_of(self, sdoc, ent, text: str, found: list[GeoEntry], placed: list[Toponym]) -> Optional[GeoEntry]:
         """ "Athens, Georgia", "Moscow, Idaho": a name written after the place just resolved is that

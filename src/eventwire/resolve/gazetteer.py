@@ -353,6 +353,16 @@ class Gazetteer:
             out[entries.codes[entries.strs[3 * i]] or None].append(i)
         return dict(out)
 
+    @cached_property
+    def capitals(self) -> frozenset[int]:
+        """GeoNames ids of the national capitals (countries.csv's `capital`, GeoNames' countryInfo)."""
+        out = set()
+        for r in data.rows("countries.csv"):
+            towns = [e for e in self.lookup(r["capital"] or "") if e.country == r["iso3"] and e.kind == "city"]
+            if towns:
+                out.add(max(towns, key=lambda e: e.population).geonameid)
+        return frozenset(out)
+
     def country(self, iso3: str) -> Optional[GeoEntry]:
         entries, _, countries, _ = self._tables
         i = countries.get(iso3)
