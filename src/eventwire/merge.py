@@ -217,7 +217,9 @@ def one_per_place(events: list[Event]) -> list[Event]:
         if e.plover_type != "PROTEST" or not towns or e.location is None:
             out.append(e)
             continue
-        out.append(e.model_copy(update={"other_locations": []}))
+        if e.location.geo_precision == 1 or not any(p.geo_precision == 1 for p in towns):
+            out.append(e.model_copy(update={"other_locations": []}))
+        # else "in southern Iraq, in several cities, including Nassiriya and Kerbala": the towns, not the region
         for place in towns:
             key = f"{e.event_id}|{place.name}|{place.lat}|{place.lon}"
             out.append(e.model_copy(update={"event_id": hashlib.sha1(key.encode()).hexdigest()[:16],

@@ -532,11 +532,14 @@ def event_places(trigger, toponyms: "Index[Toponym] | list[Toponym]", sent=None)
     here = [t for t in here if not is_dateline(sent.doc, t) and not t.parent] or here
     # "the Defense Ministry in Yerevan said ...": where the source sits is never where it happened
     here = [t for t in here if not _seat(sent.doc, t, trigger)]
-    return sorted(here, key=lambda t: (t.entry.kind == "country", not tied(t), _aside(sent.doc, t),
+    aside = {t.start for t in here if _aside(sent.doc, t)}
+    here = sorted(here, key=lambda t: (t.start in aside, t.entry.kind == "country", not tied(t),
                                        PRECISION[t.entry.kind], abs(t.start - trigger.i)))
+    # a place named in passing is the event's only when there is no other, and never one of its others
+    return here[:1] + [t for t in here[1:] if t.start not in aside]
 
 
-ASIDE_PREPS = {"of", "from", "for", "with", "against", "by", "about", "over", "to"}
+ASIDE_PREPS = {"of", "from", "for", "with", "against", "by", "about", "over", "to", "between"}
 
 
 def _aside(sdoc, t: Toponym) -> bool:
@@ -545,6 +548,8 @@ def _aside(sdoc, t: Toponym) -> bool:
     or the object of "of" ("the capture of Goma") unless a settlement word comes before ("the town of
     Kaya", "outskirts of Mosul")."""
     root = sdoc[t.start: t.end].root
+    while root.dep_ == "conj" and root.head.i < root.i:
+        root = root.head  # "tensions between Washington and Tehran": Tehran is named as Washington is
     if root.dep_ in ("compound", "amod", "poss", "nmod") and root.head.i >= t.end:
         return root.head.lemma_.lower() not in SETTLEMENTS | NEAR | {"border", "outskirt"}  # "Tavush province"
     if root.dep_ == "pobj" and root.head.lower_ in ASIDE_PREPS:
