@@ -205,8 +205,9 @@ class TypeCoder:
 def recode(event: Event, d) -> Event:
     """The event with the decision's types; the PLOVER type follows where it cannot carry them."""
     update = {"acled_event_type": d.event_type, "acled_sub_event_type": d.sub_event_type}
-    if event.plover_type not in PLOVER_OF.get(d.event_type, {event.plover_type}):
-        row = acled_types()[d.sub_event_type]
+    row = acled_types()[d.sub_event_type]
+    # a violent demonstration is a protest in PLOVER (mode riot), whatever act its trigger named
+    if event.plover_type not in PLOVER_OF.get(d.event_type, {event.plover_type}) or row["plover_mode"] == "riot":
         if row["plover_type"]:
             update.update(plover_type=row["plover_type"], plover_mode=row["plover_mode"])
     return event.model_copy(update=update)

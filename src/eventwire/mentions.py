@@ -185,8 +185,12 @@ class TriggerFinder:
             return mode, etype, sub
         tokens = list(sent)
         best = None
+        covered = 0  # "stun grenades" is the longer cue: its "grenade" is no grenade attack
         for i in range(len(tokens)):
-            for cue, _ in self.cues.at(tokens, i):
+            for cue, end in self.cues.at(tokens, i):
+                if end <= covered:
+                    continue
+                covered = max(covered, end)
                 if best is None or cue.rank < best.rank:
                     best = cue
         if best is not None:
