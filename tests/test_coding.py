@@ -236,3 +236,20 @@ def test_a_state_held_responsible_is_its_forces(extract):
             "A UN inquiry later held the Syrian government responsible.")
     main = max(extract(text, date="2024-05-15"), key=lambda e: e.confidence)
     assert main.actor1 is not None and main.actor1.name == "Military Forces of Syria"
+
+
+def test_protesters_throwing_stones_at_police_armed_with_stun_grenades_riot(extract):
+    # the stun grenades are the police's crowd control, not a grenade attack; the crowd's stones make
+    # it a violent demonstration, which PLOVER calls a protest
+    text = ("In the capital's Tahrir Square overnight, protesters threw petrol bombs and stones at police "
+            "who responded with tear gas and stun grenades, witnesses in Baghdad said.")
+    e = max(extract(text, date="2020-01-20"), key=lambda e: e.confidence)
+    assert (e.plover_type, e.acled_sub_event_type) == ("PROTEST", "Violent demonstration")
+    assert e.actor1.name == "Rioters (Iraq)"
+
+
+def test_a_protest_across_a_region_is_one_event_per_listed_town(extract):
+    text = ("Elsewhere in southern Iraq, hundreds of protesters burned tyres and blocked main roads in several "
+            "cities, including Nassiriya, Kerbala and Amara.")
+    places = sorted(e.location.name for e in extract(text, date="2020-01-20") if e.plover_type == "PROTEST")
+    assert len(places) == 3 and "southern Iraq" not in places

@@ -39,7 +39,7 @@ LOCATIVE = {"in", "near", "at", "from", "of", "outside", "around", "into", "acro
             "entered", "captured", "seized", "retook", "recaptured", "shelled", "bombed", "besieged", "liberated",
             "stormed", "overran"}
 NEAR = {"near", "outside", "around", "area", "outskirts", "vicinity", "close"}
-PRECISION = {"city": 1, "extra": 1, "region": 2, "admin1": 2, "country": 3}
+PRECISION = {"city": 1, "extra": 1, "region": 2, "admin2": 2, "admin1": 2, "country": 3}
 
 
 @dataclass
@@ -354,7 +354,7 @@ class Geoparser:
                 "population": math.log10(e.population + 10),
                 "major_city": e.population >= MAJOR_CITY,  # Manila, Kabul, London beat a hamlet abroad
                 "supplement": e.kind == "extra",  # camps, kibbutzim, landmarks we list because news names them
-                "region_word": e.kind in ("admin1", "region") and region_word,  # "Idlib province"
+                "region_word": e.kind in ("admin1", "admin2", "region") and region_word,  # "Idlib province"
                 "exact_name": normalize(e.name) == key,  # its own name, not an alternate one
                 "parent": bool(parents) and self._under(e, parents),  # "Kaya (Sanmatenga, Centre-Nord)"
                 "nearby": bool(placed) and min(km(e.lat, e.lon, t.entry.lat, t.entry.lon) for t in placed[-5:]) < 100,
@@ -362,7 +362,7 @@ class Geoparser:
             return sum(self.weights[k] * float(v) for k, v in signals.items())
 
         best = max(found, key=score)
-        if best.kind == "admin1" and not region_word:
+        if best.kind in ("admin1", "admin2") and not region_word:
             # "Aleppo", "Sokoto": the city, not its province of the same name, unless the text says "province"
             town = [e for e in found if e.kind == "city" and e.country == best.country
                     and e.population >= best.population / 5]  # not the village of California, California
@@ -389,13 +389,15 @@ FACILITY = {"Airport", "International", "University", "Hospital", "Court", "High
             "Oblast", "State", "Municipality", "Border", "Crossing", "Checkpoint", "Highway", "Division", "Sector",
             "Area", "Upazila", "Township", "Regency", "Department", "Prefecture", "Territory", "Raion", "Rayon"}
 REGION_WORDS = {"region", "province", "oblast", "governorate", "state", "district", "county", "prefecture",
-                "department", "regency", "division"}
+                "department", "regency", "division", "lga", "upazila", "township", "raion", "rayon", "cercle",
+                "locality", "subdivision", "sub-division", "territory", "zone", "woreda", "tehsil", "subdistrict"}
 WATER = {"river", "sea", "lake", "gulf", "strait", "straits", "canal", "ocean"}
 DIRECTION = re.compile(r"^(?:(?:north|south|east|west|central|upper|lower)(?:ern)?[- ]?"
                        r"(?:north|south|east|west)?(?:ern)?\s+)", re.I)
 PLACE_WORDS = {"in", "near", "at", "outside", "around", "inside", "into", "across", "toward", "towards"}
 SETTLEMENTS = {"village", "town", "city", "district", "province", "county", "region", "area", "camp", "suburb",
-               "neighbourhood", "neighborhood", "municipality", "upazila", "township", "state", "governorate"}
+               "neighbourhood", "neighborhood", "municipality", "upazila", "township", "state", "governorate",
+               "lga", "raion", "cercle", "subdivision", "woreda", "tehsil"}
 
 
 def _place_cue(sdoc, start: int, end: Optional[int] = None) -> bool:
@@ -534,7 +536,7 @@ def event_places(trigger, toponyms: "Index[Toponym] | list[Toponym]", sent=None)
     here = [t for t in here if not _seat(sent.doc, t, trigger)]
     aside = {t.start for t in here if _aside(sent.doc, t)}
     here = sorted(here, key=lambda t: (t.start in aside, t.entry.kind == "country", not tied(t),
-                                       PRECISION[t.entry.kind], abs(t.start - trigger.i)))
+                                       t.place().geo_precision, t.entry.kind == "admin1", abs(t.start - trigger.i)))
     # a place named in passing is the event's only when there is no other, and never one of its others
     return here[:1] + [t for t in here[1:] if t.start not in aside]
 
@@ -605,7 +607,7 @@ def brief_place(events: list[Event], sdoc, toponyms) -> list[Event]:
     if main.location is not None and main.location.geo_precision < 3:
         return events
     named = [t for t in toponyms if not is_dateline(sdoc, t)]
-    towns = [t for t in named if t.entry.kind in ("city", "extra")] or \
+    towns = [t for t in named if t.entry.kind in ("city", "extra", "admin2")] or \
         [t for t in named if t.entry.kind in ("admin1", "region")]
     if not towns:
         return events
@@ -650,7 +652,7 @@ def fallback_place(sdoc, toponyms, home, gazetteer):
     line = dateline(sdoc, toponyms)
     if line is not None and (home is None or line.entry.country == home):
         return line.place()  # a foreign dateline ("MOSCOW (Sputnik) - ... in Zanjan") is the newsroom's
-    towns = Counter(t.entry.name for t in toponyms if t.entry.kind in ("city", "extra", "region", "admin1")
+    towns = Counter(t.entry.name for t in toponyms if t.entry.kind in ("city", "extra", "region", "admin2", "admin1")
                     and t.entry.country == home)
     if towns:
         name = towns.most_common(1)[0][0]

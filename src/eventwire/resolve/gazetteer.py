@@ -6,6 +6,8 @@ Sources, all loaded once on first use:
 - data/admin1.tsv: first-level regions (governorates, oblasts, provinces), placed at their capital
   (data/admin1_seats.tsv: where ACLED codes a report that names only the region), else at their most
   populous cities500 place;
+- data/admin2.csv: second-level units of conflict-heavy countries (districts, divisions, LGAs,
+  townships, raions), placed at their seat;
 - data/countries.csv: countries with their aliases, placed at their point in data/country_points.csv
   (near the country's centre, as GeoNames places country features).
 
@@ -35,7 +37,8 @@ ARTICLES = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|ul|mount|mt|mont)\s+")
 ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|ul)\s+")  # "Al Anbar" is filed as "Anbar" too
 ADMIN_SUFFIX = re.compile(
     r"\s+(?:province|region|governorate|oblast|state|district|county|prefecture|department|division|"
-    r"territory|raion|rayon|krai|municipality)$")
+    r"territory|raion|rayon|krai|municipality|lga|local government area|upazila|township|cercle|woreda|"
+    r"tehsil|subdistrict|sub division|subdivision)$")
 GENERIC = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "centre",
            "center", "capital", "coast", "islands"}
 TRANSLIT = (("kiryat ", "qiryat "), ("qiryat ", "kiryat "), ("kfar ", "kafr "), ("kafr ", "kfar "),
@@ -74,7 +77,7 @@ class GeoEntry:
     lon: float
     population: int
     geonameid: Optional[int]
-    kind: str  # city | extra (camp, village, landmark...) | region | admin1 | country
+    kind: str  # city | extra (camp, village, landmark...) | region | admin2 | admin1 | country
 
 
 class Entries:
@@ -195,8 +198,8 @@ class Gazetteer:
         try:
             st = cities.stat()
             h.update(f"{st.st_size}|{st.st_mtime_ns}".encode())
-            for name in ("places_extra.csv", "admin1.tsv", "admin1_en.tsv", "admin1_seats.tsv", "countries.csv",
-                         "country_points.csv"):
+            for name in ("places_extra.csv", "admin1.tsv", "admin1_en.tsv", "admin1_seats.tsv", "admin2.csv",
+                         "countries.csv", "country_points.csv"):
                 h.update(data.raw(name))
         except OSError:
             return None
@@ -276,6 +279,18 @@ class Gazetteer:
                 stripped = ADMIN_SUFFIX.sub("", normalize(n_))
                 if stripped != normalize(n_) and stripped not in GENERIC:
                     add(stripped, i)
+        by_id = {e.geonameid: e for e in entries if e.kind == "city"}
+        for r in data.rows("admin2.csv"):  # districts, divisions, LGAs: placed at their seat
+            seat = by_id.get(int(r["seat_geonameid"]))
+            if seat is None:
+                continue
+            i = len(entries)
+            entries.append(GeoEntry(r["name"], r["iso3"], r["admin1"], seat.lat, seat.lon, seat.population, None,
+                                    "admin2"))
+            for n_ in [r["name"], *(r["aliases"] or "").split("|")]:
+                if n_.strip() and normalize(n_) not in GENERIC:
+                    add(n_, i)
+        del by_id
         countries: dict[str, int] = {}
         points = {r["iso3"]: (float(r["lat"]), float(r["lon"])) for r in data.rows("country_points.csv")}
         for r in data.rows("countries.csv"):
