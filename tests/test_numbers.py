@@ -165,3 +165,66 @@ def test_toll_update_reads_the_figure():
     assert TOLL_UPDATE.search("the death toll increased to 44.").group(1) == "44"
     assert TOLL_UPDATE.search("The death toll has risen to at least 1,200, officials said").group(1) == "1,200"
     assert TOLL_UPDATE.search("a toll of 12 was given") is None
+
+
+@pytest.mark.parametrize("sentence, dead", [
+    # a second object of the verb starts the list: "killing him, his son and two neighbours"
+    ("The shell hit the shop of a tailor, killing him, his teenage son and two neighbours.", 4),
+    # a person listed after the description of the first hangs from the description's last noun
+    ("The raid killed Hassan Omar, leader of the Kismayo Brigade, Ali Dheere and four other fighters.", 6),
+    ("Gunmen killed the imam, his brother and three worshippers.", 5),
+    # the breakdown of a counted group adds no one
+    ("Nine aid workers - three Kenyans, two Britons, a Dane and their Somali drivers - were killed on Monday "
+     "when the convoy was ambushed.", 9),
+    # a bare participle's subject is its victims, with the first half of a list the parser split off
+    ("The army reported 12 soldiers and 30 militants killed.", 42),
+    # the second verb of a passive pair shares its subject
+    ("Three farmers were abducted and killed by gunmen near the river.", 3),
+    ("He died in hospital two days later.", 1),
+    ("Gunmen killed a 15-year-old at the checkpoint.", 1),
+])
+def test_victims_the_parse_scatters(nlp, sentence, dead):
+    sent = next(nlp(sentence).sents)
+    assert sum(n for kind, n, _ in numbers.counts(sent).figures if kind == "fatalities") == dead
+
+
+@pytest.mark.parametrize("sentence", [
+    "An unknown number of fighters were killed in the clashes.",
+    "A large number of civilians were killed.",
+])
+def test_an_unknown_number_is_no_figure(nlp, sentence):
+    sent = next(nlp(sentence).sents)
+    assert [n for kind, n, _ in numbers.counts(sent).figures if kind == "fatalities"] == []
+
+
+@pytest.mark.parametrize("text, dead", [
+    # ACLED sums every side's dead in one report of one battle
+    ("Soldiers killed a rebel commander in the forest, but nine of them died, and the rebels said 14 of their "
+     "fighters were killed.", 24),
+    # later deaths of more victims add to the first figure, in the sentence or after it
+    ("A bomb on the bus killed a woman; two more passengers later died of their wounds.", 3),
+    ("A bomb on the bus killed four passengers. A fifth victim died later, and another died on Sunday.", 4 + 1 + 1),
+    # a toll already counts the deaths the sentence tells of
+    ("The strike that killed 12 people on Monday brought the death toll of the week to 40.", 40),
+])
+def test_a_brief_sums_the_dead_of_its_clauses(nlp, text, dead):
+    assert numbers.total_fatalities(nlp(text).sents) == dead
+
+
+def test_no_soldier_killed_is_zero(nlp):
+    sent = next(nlp("No Ukrainian soldier has been killed or wounded, the spokesman added.").sents)
+    assert [n for kind, n, _ in numbers.counts(sent).figures if kind == "fatalities"] == [0]
+
+
+def test_a_later_death_adds_to_the_triggers_toll(nlp, pipeline):
+    sentence = "The ministry said that four of its soldiers were killed in the ambush and another one later died."
+    assert figures(nlp, pipeline, sentence, "ambush")[0] == 5
+
+
+def test_an_exact_figure_fills_in_the_leads_bound(extract):
+    # the lead gives a bound, a later paragraph the army's exact count of the same fighting
+    text = ("The army said on Friday that its troops killed more than 200 rebels in three days of fighting "
+            "around the town of Kidal.\n\nThe rebels denied the claim.\n\nAccording to the army's figures, "
+            "214 rebels were killed and 80 captured in the fighting around Kidal.")
+    deadly = [e for e in extract(text, date="2024-03-02") if e.fatalities]
+    assert max(e.fatalities for e in deadly) == 214

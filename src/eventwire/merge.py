@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -175,7 +176,7 @@ def to_event(c: Cluster, document: Document, fallback_place: Optional[Place]) ->
         actor2=actor2,
         location=location,
         other_locations=others,
-        fatalities=fat[0] if fat else None,  # the lead's figure; later ones are often running totals
+        fatalities=_toll(ms),
         injuries=inj[0] if inj else None,
         quantity=quantity or None,
         sources=sources,
@@ -183,6 +184,24 @@ def to_event(c: Cluster, document: Document, fallback_place: Optional[Place]) ->
         confidence=confidence,
         background=bool(date and (document.date - date).days > BACKGROUND_DAYS),
     )
+
+
+LOWER_BOUND = re.compile(r"\b(?:more than|at least|over|upwards of|in excess of)\s+([\d,]+)\b", re.I)
+
+
+def _toll(ms: list[Mention]) -> Optional[int]:
+    """The lead's figure (later ones are often running totals), unless it was a bound that a later,
+    exact figure of the cluster fills in: "killed more than 300 fighters" ... "317 fighters were killed"."""
+    stated = [m for m in ms if m.fatalities is not None]
+    if not stated:
+        return None
+    lead = stated[0].fatalities
+    bounds = {int(g.replace(",", "")) for g in LOWER_BOUND.findall(stated[0].sentence.text) if g.strip(",")}
+    if lead in bounds:
+        finer = [m.fatalities for m in stated[1:] if lead < m.fatalities <= lead * 1.25]
+        if finer:
+            return min(finer)
+    return lead
 
 
 def _best_actor(actors: list[Optional[Actor]]) -> Optional[Actor]:

@@ -18,7 +18,7 @@ ARREST = {"arrest", "detain", "round", "apprehend", "jail", "detention"}
 COUNTED = {"rocket", "missile", "drone", "shell", "mortar", "bomb", "projectile", "airstrike", "strike",
            "round", "grenade", "vehicle", "tank", "house", "home", "building"}
 VAGUE = {"dozens", "scores", "hundreds", "thousands", "several", "many", "numerous", "some", "few",
-         "tens", "millions"}
+         "tens", "millions", "number"}  # "an unknown number of combatants": no figure
 WORDS = {"zero": 0, "no": 0, "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5,
          "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
          "dozen": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
@@ -36,9 +36,13 @@ class Counts:
     def for_trigger(self, trigger) -> tuple[Optional[int], Optional[int], dict[str, int]]:
         """(fatalities, injuries, quantity) of the figures tied to this trigger in the parse."""
         found: dict[str, int] = {}
+        words: dict[str, object] = {}
         for kind, n, word in self.figures:
             if kind not in found and _linked(word, trigger):
-                found[kind] = n
+                found[kind], words[kind] = n, word
+        for kind, n, word in self.figures:  # "two were killed ... and another one later died": one more
+            if kind in found and word.i != words[kind].i and _more(word) and word.i > words[kind].i:
+                found[kind] += n
         quantity = dict(self.quantity)
         if "arrested" in found:
             quantity["arrested"] = found["arrested"]
@@ -105,6 +109,8 @@ def _number_of(noun) -> Optional[int]:
     if noun.lower_ in VAGUE:
         return None
     dets = [c for c in noun.children if c.dep_ == "det"]
+    if dets and dets[0].lower_ == "no":
+        return 0  # "no Armenian soldier has been killed"
     if dets and dets[0].lower_ in ("a", "an", "one") and noun.tag_ in ("NN", "NNP"):
         return 1
     if noun.ent_type_ == "PERSON" and noun.dep_ in ("dobj", "nsubjpass"):
@@ -141,11 +147,38 @@ def counts(sent) -> Counts:
     return out
 
 
+MORE = {"more", "other", "another", "further", "additional", "second", "third", "fourth", "fifth", "sixth",
+        "seventh", "eighth", "ninth", "tenth"}
+
+
+def _more(word) -> bool:
+    """The figure adds victims to one already given: "three more guardsmen later died", "a second victim"."""
+    return any(t.lower_ in MORE and (t.dep_ in ("amod", "advmod", "det") and (
+        t.head.dep_ in ("nsubj", "nsubjpass", "dobj") or t.head.i == word.i) or
+        t.dep_ in ("nsubj", "nsubjpass") and t.head.i == word.i) for t in word.subtree)
+
+
 def total_fatalities(sentences) -> Optional[int]:
-    """The deaths a short report of one incident gives: the largest toll any of its sentences states
-    (a later "the toll reached 145" updates "killing dozens"); None when none is stated."""
-    found = [n for sent in sentences for kind, n, _ in counts(sent).figures if kind == "fatalities"]
-    return max(found) if found else None
+    """The deaths a short report of one incident gives. Within a sentence the figures of its clauses are
+    summed, as ACLED sums every side's dead ("the commandos killed Marwan, but 44 of them died" -> 45;
+    "killed a conscript; three more guardsmen later died" -> 4), unless it states a toll, which already
+    counts them. Across sentences the largest stands (a later "the toll reached 145" updates "killing
+    dozens"), and a later figure of more victims ("a second victim died later") adds to it. None when
+    no figure is stated."""
+    best, extra = None, 0
+    for sent in sentences:
+        figures = [(n, word) for kind, n, word in counts(sent).figures if kind == "fatalities"]
+        if not figures:
+            continue
+        if any(w.lemma_.lower() in ("toll", "death", "fatality") for _, w in figures):
+            total = max(n for n, _ in figures)
+        else:
+            total = sum(n for n, _ in figures)
+        if best is not None and all(_more(w) for _, w in figures):
+            extra += total
+        else:
+            best = total if best is None else max(best, total)
+    return None if best is None else best + extra
 
 
 TOLL_UPDATE = re.compile(
@@ -171,13 +204,20 @@ def _count(tok, listed: bool = False) -> Optional[int]:
     n = value(tok) if _is_number(tok) else _number_of(tok)
     if n is not None:
         return n
+    if tok.lower_ in VAGUE:
+        return None
     if tok.lower_ == "both":
         return 2
-    if tok.lower_ in ("him", "her"):
+    if tok.lower_ == "another" and tok.dep_ in ("nsubj", "nsubjpass"):
+        return 1  # "another died on Sunday"
+    if tok.lower_ in ("him", "her", "he", "she"):
         return 1
+    if tok.tag_ == "JJ" and tok.lower_ == "old" and any(c.lower_ in ("a", "an") for c in tok.children):
+        return 1  # "killed a 17-year-old"
     if tok.ent_type_ == "PERSON" and tok.pos_ == "PROPN":
         return 1
-    if listed and tok.tag_ == "NN" and tok.lemma_.lower() not in COLLECTIVE and \
+    if listed and (tok.tag_ == "NN" or (tok.tag_ == "NNP" and not tok.ent_type_)) and \
+            tok.lemma_.lower() not in COLLECTIVE and \
             any(c.dep_ in ("poss", "det") for c in tok.children):
         return 1
     return None
@@ -192,11 +232,54 @@ def _group(noun, verb=None) -> Optional[int]:
     n = _count(noun, listed=True)
     if n is None:
         return None
-    for other in others:
-        m = _count(other, listed=True)
-        if m is not None:
-            n += m
-    return n
+    parsed = n + sum(m for m in (_count(o, listed=True) for o in others) if m is not None)
+    return max(parsed, n + _scanned(noun))  # the parser often hangs a long list's members elsewhere
+
+
+PHRASE_POS = ("DET", "NUM", "ADJ", "NOUN", "PROPN")
+
+
+def _phrase_end(doc, i: int, end: int) -> int:
+    while i < end and (doc[i].pos_ in PHRASE_POS or doc[i].tag_ in ("PRP$", "POS") or doc[i].text == "-"):
+        i += 1
+    return i
+
+
+def _scanned(noun) -> int:
+    """The victims listed after `noun`, read left to right where the parse scattered them:
+    "killed him, his infant daughter and two other civilians" -> 3 more; "Qassem Soleimani, commander
+    of the Quds Force, Abu Mahdi al-Muhandis and eight other people" -> 9 more. After a comma, "a/the X"
+    describes the one before ("Abu Khalid, a senior commander"); "N of them" is a part, not more."""
+    doc, end = noun.doc, noun.sent.end
+    i, added, named = noun.i + 1, 0, noun.ent_type_ == "PERSON"
+    while True:
+        if i < end and doc[i].lower_ == "of":  # "two of their children", "commander of the Quds Force"
+            i = _phrase_end(doc, i + 1, end)
+        if i >= end or doc[i].text not in (",", "and"):
+            return added
+        joined = doc[i].lower_ == "and" or (i + 1 < end and doc[i + 1].lower_ == "and")
+        j = i + 1 + (doc[i].text == "," and joined)
+        k = _phrase_end(doc, j, end)
+        heads = [t for t in doc[j:k] if t.pos_ in ("NOUN", "PROPN", "NUM")]
+        if not heads and j < end and doc[j].lower_ in ("him", "her"):
+            heads, k = [doc[j]], j + 1
+        if not heads:
+            return added
+        first, head = doc[j], heads[-1]
+        if k + 1 < end and doc[k].lower_ == "of" and doc[k + 1].lower_ in ("them", "whom", "those"):
+            return added  # "12 people, 3 of them children": a part of the victims already counted
+        if head.pos_ == "NUM" or any(t.dep_ == "nummod" or (t.pos_ == "NUM" and t.i < head.i) for t in doc[j:k]):
+            number = next((value(t) for t in doc[j:k] if t.pos_ == "NUM" or t.dep_ == "nummod"), None)
+            added += number or 0
+        elif head.lower_ in VAGUE or any(t.lower_ in VAGUE for t in doc[j:k]) or \
+                head.lemma_.lower() in COLLECTIVE:
+            pass
+        elif first.tag_ == "PRP$" or first.lower_ in ("him", "her") or joined or (head.ent_type_ == "PERSON" and named):
+            added += 1
+        # else "a senior commander", "the group's leader" after a comma: the one before, described, and
+        # "a videographer, Issam Abdallah": named
+        named = named or head.ent_type_ == "PERSON"
+        i = k
 
 
 VICTIM_POS = ("NOUN", "PROPN", "NUM", "PRON")
@@ -206,22 +289,35 @@ def _listed(noun, verb=None) -> list:
     """The other members of a list of victims headed by `noun`, however the parser attached them: as
     its conjuncts, as conjuncts of the verb ("killing him, his wife and ..."), or after an apposition."""
     items: list = []
+    counted = _number_of(noun) is not None and noun.tag_ in ("NNS", "NNPS")
 
-    def walk(tok):
+    def walk(tok, described=False):
         for c in tok.children:
+            if described and c.dep_ == "prep":
+                # "Qassem Soleimani, commander of the Quds Force, Abu Mahdi al-Muhandis and eight others":
+                # a person listed after the description hangs from its last noun
+                for pobj in (g for g in c.children if g.dep_ == "pobj"):
+                    for g in pobj.children:
+                        if g.dep_ == "conj" and g.ent_type_ == "PERSON" and pobj.ent_type_ != "PERSON":
+                            items.append(g)
+                            walk(g)
             if c.i <= noun.i or c.pos_ not in VICTIM_POS:
                 continue
             if c.dep_ == "conj":
                 items.append(c)
                 walk(c)
-            elif c.dep_ == "appos":
-                if c.tag_ == "NN" and any(g.dep_ == "poss" for g in c.children):
+            elif c.dep_ == "appos" and not counted:  # "seven workers - three Britons, a Pole ...": a breakdown
+                if c.tag_ == "NN" and any(g.dep_ == "poss" and g.pos_ == "PRON" for g in c.children):
                     items.append(c)  # "..., his deputy Omar Saleh": another person
-                walk(c)  # "Abu Khalid, a senior commander": the same one, described
+                elif tok.i == noun.i and c.ent_type_ == "PERSON" and noun.ent_type_ == "PERSON" and \
+                        any(t.text == "," for t in noun.doc[noun.i + 1: c.i - 1]) and \
+                        any(t.dep_ == "appos" and t.i < c.i for t in noun.children):
+                    items.append(c)  # "Hassan Omar, leader of the brigade, Ali Dheere and ...": a second name
+                walk(c, described=True)  # "Abu Khalid, a senior commander": the same one, described
     walk(noun)
     if verb is not None:
         for c in verb.children:
-            if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN", "PRON") and c.i > noun.i:
+            if c.dep_ in ("conj", "dobj") and c.pos_ in ("NOUN", "PROPN", "PRON") and c.i > noun.i:
                 items.append(c)
                 walk(c)
     return items
@@ -233,10 +329,26 @@ def _figure_for(word) -> Optional[int]:
         return None  # "450 killed since October": a running total, not this event's toll
     # "killing 61 people", "killed a commander", "61 people were killed", "wounding more than 150"
     intransitive = word.lemma_.lower() in ("die", "dead", "perish", "death", "toll")
+    deps = {c.dep_ for c in word.children}
+    # "the ministry reported 10 soldiers and 19 gunmen killed": a bare participle's subject is its victims
+    small_clause = word.tag_ == "VBN" and not deps & {"aux", "auxpass", "dobj"}
     for child in word.children:
+        if child.dep_ == "nsubj" and small_clause:
+            n = _group(child)
+            split = [c for c in word.head.children if c.dep_ == "dobj" and c.i < child.i and
+                     any(g.dep_ == "cc" for g in c.children)]  # the list's first half, hung on the verb
+            if n is not None and split and _count(split[0], listed=True) is not None:
+                n += _count(split[0], listed=True)
+            if n is not None:
+                return n
         if child.dep_ == "nsubj" and not intransitive:
             continue  # "An airstrike killed 61 people": the subject is the attacker, not the toll
         if child.dep_ in ("dobj", "nsubjpass", "nsubj", "pobj", "attr") or (child.dep_ == "npadvmod"):
+            total = next((c for c in word.children if c.dep_ in ("dep", "npadvmod") and c.i < child.i and
+                          c.tag_ == "NNS" and any(t.text in ("-", ":", "–", "—") for t in word.doc[c.i + 1: child.i])
+                          and _number_of(c) is not None), None)
+            if total is not None:  # "Six aid workers - two Kenyans, a Briton ... - were killed": the group's count
+                return _number_of(total)
             n = _group(child, word if child.dep_ == "dobj" else None)
             if n is not None:
                 return n
@@ -244,9 +356,19 @@ def _figure_for(word) -> Optional[int]:
             n = value(child)
             if n is not None:
                 return n
-    # "shot dead 12 protesters", "shot 3 protesters dead": the victims are the object of the verb "dead" completes
+    # "two women were raped and killed by a mob": a second verb of a passive pair shares its subject
+    if word.dep_ == "conj" and word.head.pos_ == "VERB" and not deps & {"nsubj", "nsubjpass", "dobj"} and \
+            (word.tag_ == "VBN" or intransitive) and word.doc[word.i - 1].pos_ not in ("NOUN", "PROPN", "PRON"):
+        subj = next((c for c in word.head.children if c.dep_ == "nsubjpass" or (c.dep_ == "nsubj" and intransitive)),
+                    None)
+        if subj is not None:
+            n = _group(subj)
+            if n is not None:
+                return n
+    # "shot dead 12 protesters", "shot 3 protesters dead", "a woman was shot dead": the victims are the
+    # object (or passive subject) of the verb "dead" completes
     if word.lower_ == "dead" and word.dep_ in ("acomp", "oprd", "advcl", "xcomp") and word.head.pos_ == "VERB":
-        obj = next((c for c in word.head.children if c.dep_ == "dobj"), None)
+        obj = next((c for c in word.head.children if c.dep_ in ("dobj", "nsubjpass")), None)
         if obj is not None:
             n = _group(obj, word.head)
             if n is not None:
@@ -254,14 +376,17 @@ def _figure_for(word) -> Optional[int]:
     # "14 civilians killed" (reduced relative): the noun is the head of the casualty word
     head = word.head
     if word.dep_ in ("acl", "amod", "relcl") and head.pos_ in ("NOUN", "PROPN", "NUM"):
-        n = value(head) if _is_number(head) else _number_of(head)
+        first = head
+        while first.dep_ == "conj" and first.head.pos_ in ("NOUN", "PROPN", "NUM") and first.head.i < first.i:
+            first = first.head  # "12 soldiers and 30 militants killed": the whole list
+        n = _group(first) if first.i != head.i else value(head) if _is_number(head) else _number_of(head)
         if n is not None:
             return n
     # "the death toll rose to 27", "the toll stands at 61", "the toll reached 145", "the final toll was 46"
-    if word.lemma_.lower() in ("toll", "death") and word.dep_ in ("nsubj", "compound"):
-        verb = word.head if word.dep_ == "nsubj" else word.head.head
+    if word.lemma_.lower() in ("toll", "death") and word.dep_ in ("nsubj", "compound", "dobj"):
+        verb = word.head if word.dep_ in ("nsubj", "dobj") else word.head.head  # "brought the toll to 40"
         for t in verb.subtree:
-            if t.dep_ == "pobj" and _is_number(t) and t.head.lower_ in ("to", "at"):
+            if t.dep_ == "pobj" and (t.like_num or _is_number(t)) and t.head.lower_ in ("to", "at"):
                 return value(t)
         for t in verb.children:  # a toll's figure is a count even where the tagger calls "46" a date
             if t.dep_ in ("dobj", "attr") and (t.like_num or _is_number(t)):
@@ -286,11 +411,11 @@ def _figure_for(word) -> Optional[int]:
                 return n
     # "at least 50 killed" parsed loosely: a number right before the word
     i = word.i
-    for j in (i - 1, i - 2):
+    for j in (i - 1, i - 2, i - 3):
         if j >= word.sent.start:
             t = word.doc[j]
             if _is_number(t) and t.lower_ not in ("a", "an", "one"):
                 return value(t)
-            if not (t.pos_ in ("NOUN", "ADV", "AUX") or t.lower_ in ("were", "was", "people")):
+            if not (t.pos_ in ("NOUN", "ADV", "AUX") or t.lower_ in ("were", "was", "people", "other", "more")):
                 break
     return None
