@@ -253,3 +253,72 @@ def test_a_protest_across_a_region_is_one_event_per_listed_town(extract):
             "cities, including Nassiriya, Kerbala and Amara.")
     places = sorted(e.location.name for e in extract(text, date="2020-01-20") if e.plover_type == "PROTEST")
     assert len(places) == 3 and "southern Iraq" not in places
+
+
+def test_rebels_who_arrest_someone_abduct_them(extract):
+    # ACLED: only a state arrests; a rebel group's "arrest" is an abduction
+    text = "Al-Shabaab fighters arrested a village elder in Jilib on Tuesday and took him to an unknown location."
+    main = max(extract(text, date="2024-05-15"), key=lambda e: e.confidence)
+    assert main.acled_sub_event_type == "Abduction/forced disappearance"
+    assert main.actor1 is not None and main.actor1.type == "rebel_group"
+
+
+def test_elsewhere_is_another_event(extract):
+    # "Elsewhere, ..." turns to another incident: it is not merged into the first one
+    text = ("Gunmen abducted two traders on the road to Zurmi on Monday, residents said.\n\n"
+            "Elsewhere in Zurmi, gunmen abducted a farmer from his home on Monday.")
+    abductions = [e for e in extract(text, date="2024-05-14")
+                  if e.acled_sub_event_type == "Abduction/forced disappearance"]
+    assert len(abductions) == 2
+
+
+def test_an_abduction_is_apart_from_the_fighting_after_it(extract):
+    text = ("Separatist fighters abducted three traders at the market in Kumbo on Monday. Later that day soldiers "
+            "clashed with the fighters near the town, and one fighter was killed, the army said.")
+    subs = {e.acled_sub_event_type for e in extract(text, date="2024-05-14")}
+    assert {"Abduction/forced disappearance", "Armed clash"} <= subs
+
+
+def test_the_group_that_said_it_carried_out_the_attack_is_actor1(extract):
+    # the group a district is named after did not act; the one that said it carried it out did
+    text = ("On 3 June 2016, a car bomb exploded near a market in a Hezbollah-dominated suburb of Beirut, killing "
+            "six people. Islamic State said it carried out the bombing.")
+    main = max(extract(text, date="2016-06-04"), key=lambda e: e.confidence)
+    assert main.actor1 is not None and main.actor1.name.startswith("Islamic State")
+
+
+def test_the_support_an_act_had_is_no_act_of_its_own(extract):
+    text = ("On 2 March 2017, Syrian government troops, backed by Russian air strikes, recaptured Palmyra from "
+            "Islamic State after weeks of fighting.")
+    events = extract(text, date="2017-03-03")
+    assert "Air/drone strike" not in [e.acled_sub_event_type for e in events]
+    main = max(events, key=lambda e: e.confidence)
+    assert main.acled_sub_event_type == "Government regains territory"
+    assert main.actor1 is not None and main.actor1.country == "SYR"  # not the air force that backed them
+
+
+
+@pytest.mark.parametrize("text, stopped", [
+    ("Ballistic missiles fired from across the border destroyed a farmhouse outside Kirkuk.", False),
+    ("Houthi forces launched a dozen drones at Eilat. Air defences intercepted all of them.", True),
+    ("A shopkeeper found a homemade bomb outside a bank in Davao. Army experts detonated it safely.", True),
+    ("Soldiers found a bag outside the bank. Army experts detonated it safely.", False),  # no weapon named
+])
+def test_a_weapon_stopped_by_name_or_pronoun(nlp, text, stopped):
+    from eventwire.coding import STOP_VERBS, disruption
+    assert disruption(list(nlp(text).sents), STOP_VERBS) is stopped
+
+
+def test_no_weapon_stopped_rules_out_disrupted_weapons_use(pipeline, nlp):
+    # the model may read "missiles destroyed a home" as a weapon destroyed; nothing in the text stops one
+    sents = list(nlp("Missiles destroyed the home of a businessman in Erbil, killing him and his daughter.").sents)
+    assert "Disrupted weapons use" in pipeline.typer._banned(sents, None)
+    sents = list(nlp("Air defences shot down two drones over Erbil airport.").sents)
+    assert "Disrupted weapons use" not in pipeline.typer._banned(sents, None)
+
+
+def test_the_side_that_fought_back_did_not_start_the_fight(extract):
+    text = ("On 2 May 2024, Sudanese army troops attacked Rapid Support Forces positions near El Fasher with "
+            "artillery and ground assaults, and RSF fighters fought back for several hours.")
+    clashes = [e for e in extract(text, date="2024-05-03") if e.acled_sub_event_type == "Armed clash"]
+    assert clashes and all(e.actor1 is not None and e.actor1.type == "state_forces" for e in clashes)

@@ -158,8 +158,9 @@ class SubtypeModel:
 
     def predict(self, texts: Sequence[str], rule_subtypes: Sequence[Optional[str]],
                 exclude: Optional[Sequence[set]] = None) -> list[Decision]:
-        """One decision per text. `exclude[i]` is a set of ACLED event types the text cannot be (no
-        crowd in it: neither Protests nor Riots); the other classes' probabilities are renormalised."""
+        """One decision per text. `exclude[i]` is a set of ACLED event types or sub-event types the
+        text cannot be (no crowd in it: neither Protests nor Riots; no weapon stopped: no Disrupted
+        weapons use); the other classes' probabilities are renormalised."""
         if not texts:
             return []
         table = acled_types()
@@ -168,7 +169,7 @@ class SubtypeModel:
         if exclude is not None:
             for row, banned in zip(probs, exclude):
                 for k, c in enumerate(self.classes):
-                    if c != NONE and table[c]["event_type"] in banned:
+                    if c != NONE and (table[c]["event_type"] in banned or c in banned):
                         row[k] = 0.0
                 row /= row.sum()
         for row in probs:

@@ -143,10 +143,11 @@ class TypeCoder:
         """Who was involved decides between the types: with no crowd in the text (no demonstration,
         mob or crowd among data/crowd.csv's cues) and none found by the rules, it is neither Protests
         nor Riots."""
+        banned = set() if not sentences or disruption(sentences, STOP_VERBS) else {"Disrupted weapons use"}
         if self.crowd is None or not sentences or rule_type in ("Protests", "Riots"):
-            return set()
+            return banned
         cues = self.crowd.found(sentences)
-        return set() if {"demo", "mob", "crowd"} & set(cues) else {"Protests", "Riots"}
+        return banned if {"demo", "mob", "crowd"} & set(cues) else banned | {"Protests", "Riots"}
 
     def __call__(self, document, events: list[Event], sdoc=None) -> list[Event]:
         """The events of a brief, with its main event coded by the model. In a full article each event
@@ -221,7 +222,9 @@ VICTIM_TYPES = {None, "civilians", "person", "media", "ngo", "other"}
 # "Islamic State claimed the attack", "police blamed Boko Haram", "suspected ULFA militants".
 STATE_NOUNS = {"government", "regime", "army", "military", "force", "forces", "troops", "junta"}
 ATTRIBUTION = {"claim", "blame", "suspect", "accuse", "attribute", "hallmark", "link", "belong", "responsibility",
-               "responsible", "loyal", "affiliate", "member"}
+               "responsible", "loyal", "affiliate", "member", "carry"}  # "IS said it carried out the attack"
+# "a Hezbollah-dominated district": the group names the place, not who acted
+TERRITORIAL = {"dominated", "controlled", "held", "run", "populated", "majority", "stronghold"}
 VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 # What the side that took a town did: "entered Kherson", "walked into Bukavu", "drove IS out of Palmyra".
 TAKE_VERBS = {"enter", "take", "capture", "seize", "retake", "recapture", "overrun", "walk", "move", "advance",
@@ -232,19 +235,28 @@ DISRUPTED = {"missile", "rocket", "drone", "shell", "projectile", "bomb", "ied",
              "landmine", "grenade", "warhead", "uav"}
 
 
-def disruption(sdoc) -> bool:
+def disruption(sentences, verbs=None) -> bool:
     """Whether the text says a weapon was stopped: intercepted, defused, shot down ("air defences
-    intercepted a ballistic missile", "the bomb was defused", "shot down two drones")."""
-    for t in sdoc:
+    intercepted a ballistic missile", "the bomb was defused", "shot down two drones"); with `verbs`,
+    by any of those (STOP_VERBS adds destroyed, seized, detonated ... a weapon)."""
+    for t in (t for s in ([sentences] if hasattr(sentences, "sents") else sentences) for t in s):
         lemma = t.lemma_.lower()
         shot_down = lemma == "shoot" and any(c.dep_ == "prt" and c.lower_ == "down" for c in t.children)
-        if lemma not in DISRUPT_VERBS and not shot_down:
+        if lemma not in (verbs or DISRUPT_VERBS) and not shot_down:
             continue
         objects = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]
+        if not objects and t.dep_ == "conj":  # "a bomb was found and defused": the first verb's
+            objects = [c for c in t.head.children if c.dep_ in ("dobj", "nsubjpass")]
         objects += [c for o in objects for c in o.conjuncts]
         if any(o.lemma_.lower() in DISRUPTED for o in objects):
             return True
+        # "intercepted nearly all of them", "detonated it safely": the weapon the text named before
+        if any(o.lower_ in STAND_INS for o in objects) and any(w.lemma_.lower() in DISRUPTED for w in t.sent.doc[:t.i]):
+            return True
     return False
+
+
+STAND_INS = {"it", "them", "all", "most", "both", "some", "one", "many"}
 
 
 STOP_VERBS = {"intercept", "shoot", "destroy", "defuse", "neutralise", "neutralize", "foil", "thwart",
@@ -427,6 +439,9 @@ class ActorCoder:
                 if h.entry.kind not in ("rebel_group", "political_militia", "identity_militia"):
                     continue
                 if exclude is not None and exclude.name == h.entry.name:
+                    continue
+                doc = sent.doc
+                if h.end + 1 < len(doc) and doc[h.end].text == "-" and doc[h.end + 1].lower_ in TERRITORIAL:
                     continue
                 rank = (0 if attributed else 1, rank_base, 0)
                 if best_rank is None or rank < best_rank:

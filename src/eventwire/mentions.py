@@ -35,6 +35,10 @@ AGGREGATE = {"thousands", "hundreds", "dozens", "numerous", "many", "countless",
 ACLED_TYPE = {r["sub_event_type"]: r["event_type"] for r in data.rows("acled_types.csv")}
 
 
+# "backed by air strikes": a description of the support an act had, not an act of its own
+BACKING = {"back", "support", "cover", "aid", "assist", "accompany", "escort"}
+
+
 @dataclass(frozen=True)
 class Trigger:
     words: tuple[str, ...]
@@ -167,6 +171,9 @@ class TriggerFinder:
         if not m.is_verb and tok.dep_ == "pobj" and tok.head.lower_ == "of" and (
                 tok.head.head.lemma_.lower() in OF_HEADS):
             return False  # "leaders of protests", "anniversary of the attack"
+        if not m.is_verb and tok.dep_ == "pobj" and tok.head.lower_ == "by" and \
+                tok.head.head.lemma_.lower() in BACKING:
+            return False  # "troops, backed by Russian air strikes, drove IS out": the support, not the act
         if not m.is_verb:
             if tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN"):
                 return False  # "truce talks", "attack helicopter": a modifier, not the act

@@ -29,6 +29,11 @@ SUB_PRIORITY = ("Suicide bomb", "Chemical weapon", "Air/drone strike", "Remote e
                 "Abduction/forced disappearance", "Sexual violence", "Protest with intervention",
                 "Violent demonstration", "Mob violence", "Arrests", "Looting/property destruction",
                 "Agreement", "Peaceful protest", "Attack")
+# Acts ACLED codes apart from the fighting around them.
+APART = {"Abduction/forced disappearance", "Sexual violence"}
+# A sentence that says it turns to another incident starts new events.
+ANOTHER = re.compile(r"\W*(?:elsewhere|separately|in (?:another|a separate|a second|a similar|an unrelated|a further) "
+                     r"(?:incident|attack|development|raid|strike|case|clash|operation))\b", re.I)
 GENERIC_PREFIXES = ("Unidentified", "Civilians", "Protesters", "Rioters")
 
 
@@ -72,6 +77,12 @@ class Cluster:
         """How well `m` fits this cluster, or None if it contradicts it."""
         if m.plover_type != self.first.plover_type:
             return None
+        subs = {c.acled_sub_event_type for c in self.mentions if c.acled_sub_event_type}
+        if subs and m.acled_sub_event_type and ((subs & APART) or m.acled_sub_event_type in APART) and \
+                m.acled_sub_event_type not in subs:
+            return None  # an abduction in a raid is an event of its own, beside the fighting
+        if ANOTHER.match(m.sentence.text) and all(c.sentence_index != m.sentence_index for c in self.mentions):
+            return None  # "Elsewhere, in Santa, ...", "In a separate attack, ...": the report turns to another event
         score = 0.0
         date = self.explicit_date()
         if date and m.event_date and m.event_date != date:

@@ -46,6 +46,7 @@ VICTIMS = ("civilians", "protesters")
 MOB_MODES = ("primitive", "beat")  # stoning, lynching, beating, hacking, burning alive
 # Below this, an event is a lone weak trigger with neither actor nor place of its own ("the violence").
 MIN_CONFIDENCE = 0.3
+ARMED_NON_STATE = {"rebel_group"}  # a militia that polices a city (Tripoli's Radaa) does arrest
 UNNAMED_WEIGHT = 0.5
 UNNAMED_MIN_PROBABILITY = 0.5  # and only when the model is this sure of the type  # a brief's act that no trigger names: the model's type, the parse's arguments
 DOC_TIMEOUT = 60.0  # seconds per document, annotation and extraction together
@@ -254,8 +255,8 @@ class Pipeline:
                     value = context_date
                 elif value.precision == "day":
                     context_date = value
-                mentions.append(self._mention(document, sdoc, sent, index, m, (value, explicit), context, counts,
-                                              sources))
+                mention = self._mention(document, sdoc, sent, index, m, (value, explicit), context, counts, sources)
+                mentions.append(_responder(mention, m.token, mentions))
         if not mentions and self.subtype_model is not None and is_brief(document):
             mentions = self._unnamed(document, sdoc, context, document.date)
         fallback = fallback_place(sdoc, toponyms, home, self.gazetteer)
@@ -300,6 +301,9 @@ class Pipeline:
                 mode, etype, sub = "arrest", "Strategic developments", "Arrests"
             else:
                 ptype, mode, etype, sub = "ASSAULT", "abduct", "Violence against civilians", "Abduction/forced disappearance"
+        if sub == "Arrests" and actor1 is not None and actor1.type in ARMED_NON_STATE:
+            # ACLED: only a state arrests; "Amba fighters arrested a colonel's sister" is an abduction
+            ptype, mode, etype, sub = "ASSAULT", "abduct", "Violence against civilians", "Abduction/forced disappearance"
         fatalities, injuries, quantity = counts.for_trigger(m.token)
         return Mention(
             plover_type=ptype, plover_mode=mode, acled_event_type=etype, acled_sub_event_type=sub,
@@ -335,6 +339,25 @@ class Pipeline:
             value = _event_date(root, dates_.expressions(sent, today))
             return [self._mention(document, sdoc, sent, index, m, (value, value is not None), context, numbers.counts(sent), tracker(sent))]
         return []
+
+
+ARMED = {"state_forces", "rebel_group", "political_militia", "identity_militia", "external_force"}
+
+
+def _responder(mention: Mention, token, earlier: list[Mention]) -> Mention:
+    """A side that fought back, returned fire or retaliated did not start the fight: the armed side of
+    the act just before (this sentence or the one before) is actor1, the responders actor2
+    ("Mexican troops captured Guzman. Cartel gunmen fought back for hours")."""
+    back = any(c.dep_ in ("prt", "advmod") and c.lower_ == "back" for c in token.children) or \
+        token.lemma_.lower() in ("retaliate", "respond") or \
+        (token.lemma_.lower() == "return" and any(c.lower_ == "fire" for c in token.children))
+    if not back or mention.plover_type != "ASSAULT" or mention.actor1 is None or mention.actor2 is not None:
+        return mention
+    first = next((p.actor1 for p in reversed(earlier) if p.actor1 is not None and p.actor1.type in ARMED and
+                  p.actor1.name != mention.actor1.name and mention.sentence_index - p.sentence_index <= 1), None)
+    if first is None:
+        return mention
+    return mention.model_copy(update={"actor1": first, "actor2": mention.actor1})
 
 
 def _sentences(sdoc, event: Event) -> list:
