@@ -360,3 +360,13 @@ def test_a_protest_in_several_towns_is_one_event_per_town(extract):
     assert all(e.other_locations == [] for e in events)
     assert len({e.event_id for e in events}) == len(events) == 3
     assert [e.event_id for e in events] == [e.event_id for e in extract(text, date="2024-07-12") if e.plover_type == "PROTEST"]
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("Gunmen who are demanding a ransom of 2 million naira abducted a priest in Kaduna on Monday.", False),
+    ("Thousands of people marched in Lagos on Monday, with protesters demanding an end to fuel price rises.", False),
+    ("On Monday the opposition demanded the release of its leader in Lagos.", True),
+])
+def test_a_demand_that_describes_a_party_is_no_event(extract, text, kept):
+    types = [e.plover_type for e in extract(text, date="2024-05-14")]
+    assert ("REQUEST" in types) is kept

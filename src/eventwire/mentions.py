@@ -35,6 +35,8 @@ AGGREGATE = {"thousands", "hundreds", "dozens", "numerous", "many", "countless",
 ACLED_TYPE = {r["sub_event_type"]: r["event_type"] for r in data.rows("acled_types.csv")}
 
 
+# Acts that, told in a clause describing someone, are part of the description and no event.
+DESCRIBED = {"REQUEST", "CONCEDE"}
 # "backed by air strikes": a description of the support an act had, not an act of its own
 BACKING = {"back", "support", "cover", "aid", "assist", "accompany", "escort"}
 
@@ -171,6 +173,11 @@ class TriggerFinder:
         if not m.is_verb and tok.dep_ == "pobj" and tok.head.lower_ == "of" and (
                 tok.head.head.lemma_.lower() in OF_HEADS):
             return False  # "leaders of protests", "anniversary of the attack"
+        if m.is_verb and m.trigger.plover_type in DESCRIBED and (tok.dep_ == "relcl" or tok.dep_ == "acl" and (
+                tok.tag_ == "VBG" or tok.head.pos_ in ("PRON", "DET"))):
+            # "fighters who are demanding a ransom", "protesters demanding reform", "those freed": what
+            # describes a party (but "a withdrawal demanded by the junta" tells of the demand)
+            return False
         if not m.is_verb and tok.dep_ == "pobj" and tok.head.lower_ == "by" and \
                 tok.head.head.lemma_.lower() in BACKING:
             return False  # "troops, backed by Russian air strikes, drove IS out": the support, not the act
