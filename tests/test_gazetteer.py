@@ -402,3 +402,13 @@ def test_entries_kept_as_columns_give_back_each_row():
 def test_where_the_source_sits_is_not_where_it_happened(extract, text):
     e = max(extract(text, date="2020-07-13"), key=lambda e: e.confidence)
     assert e.location is not None and e.location.name in ("Tavush", "Amhara"), e.location
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Gunmen attacked a police post in Jammu and Kashmir's Anantnag district on Monday.", "Jammu and Kashmir"),
+    ("Floods cut roads across Bosnia and Herzegovina on Monday.", "Bosnia and Herzegovina"),
+])
+def test_a_region_whose_name_joins_two_names_with_and(pipeline, text, name):
+    # the tagger labels "Jammu" and "Kashmir" apart; the gazetteer knows the whole name
+    assert name in [t.entry.name for t in toponyms(pipeline, text).values()]
+    assert "Jammu" not in [t.entry.name for t in toponyms(pipeline, text).values()]

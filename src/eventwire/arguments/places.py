@@ -90,6 +90,9 @@ class Geoparser:
             if k + 1 < len(ents) and ents[k + 1].start == ent.end and ents[k + 1].label_ == ent.label_ and \
                     self.gazetteer.lookup(sdoc[ent.start: ents[k + 1].end].text):
                 ent = Span(sdoc, ent.start, ents[k + 1].end, label=ent.label_)  # "Baja" + "California" tagged apart
+            elif k + 1 < len(ents) and ents[k + 1].start == ent.end + 1 and sdoc[ent.end].lower_ == "and" and \
+                    self.gazetteer.lookup(sdoc[ent.start: ents[k + 1].end].text):
+                ent = Span(sdoc, ent.start, ents[k + 1].end, label="GPE")  # "Jammu" and "Kashmir" tagged apart
             ent = _before_parenthesis(ent)  # "Goma (North Kivu" tagged as one organisation
             if ent is None or any(i in actor_tokens for i in range(ent.start, ent.end)) or _feature(sdoc, ent):
                 continue
