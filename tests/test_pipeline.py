@@ -370,3 +370,19 @@ def test_a_protest_in_several_towns_is_one_event_per_town(extract):
 def test_a_demand_that_describes_a_party_is_no_event(extract, text, kept):
     types = [e.plover_type for e in extract(text, date="2024-05-14")]
     assert ("REQUEST" in types) is kept
+
+
+def test_two_named_towns_are_two_events_and_a_region_holds_its_town(extract):
+    from eventwire.merge import _close
+    from eventwire.records import Place
+    jabalia = Place(name="Jabalia", mention="Jabalia", lat=31.53, lon=34.48, country="PSE", geo_precision=1)
+    nuseirat = Place(name="Nuseirat", mention="Nuseirat", lat=31.45, lon=34.39, country="PSE", geo_precision=1)
+    donbas = Place(name="Donbas", mention="Donbas", lat=48.0, lon=38.0, country="UKR", geo_precision=2)
+    kramatorsk = Place(name="Kramatorsk", mention="Kramatorsk", lat=48.72, lon=37.56, country="UKR", geo_precision=1)
+    assert _close(jabalia, nuseirat) is False  # 12 km apart, but two camps: ACLED's two locations
+    assert _close(jabalia, jabalia) is True
+    assert _close(donbas, kramatorsk) is None  # the region may hold the town: no contradiction
+    text = ("An Israeli air strike on the Jabalia refugee camp killed at least 50 people on Tuesday. "
+            "Israeli warplanes also targeted a residential building in the Nuseirat refugee camp, killing 15 people.")
+    places = {e.location.name for e in extract(text, date="2023-10-31") if e.plover_type == "ASSAULT" and e.location}
+    assert len(places) >= 2

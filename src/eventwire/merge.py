@@ -19,6 +19,8 @@ from .resolve.gazetteer import km
 
 BACKGROUND_DAYS = 7
 SAME_PLACE_KM = 50.0
+OTHER_TOWN_KM = 5.0  # two differently named towns further apart than this are two places
+REGION_KM = 200.0  # a region-level place and a town this close may be one place
 WINDOW = 200  # sentences: mentions further apart are never one event (no article is that long)
 # ACLED's priority among sub-event types: the first that applies wins.
 # Which sub-type a merged event takes from its mentions: the one most mentions give ("the strike" said
@@ -59,7 +61,12 @@ def _close(a: Optional[Place], b: Optional[Place]) -> Optional[bool]:
         return None
     if a.geo_precision == 3 or b.geo_precision == 3:
         return None if a.country != b.country else True
-    return km(a.lat, a.lon, b.lat, b.lon) <= SAME_PLACE_KM
+    d = km(a.lat, a.lon, b.lat, b.lon)
+    if (a.geo_precision == 2 or b.geo_precision == 2) and a.country == b.country and d <= REGION_KM:
+        return None  # "a Donbas station" and "Kramatorsk": a region holds the town; neither says no
+    if a.geo_precision == 1 and b.geo_precision == 1 and a.name != b.name and d > OTHER_TOWN_KM:
+        return False  # two towns named: ACLED codes one event per location
+    return d <= SAME_PLACE_KM
 
 
 @dataclass
