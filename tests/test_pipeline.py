@@ -386,3 +386,22 @@ def test_two_named_towns_are_two_events_and_a_region_holds_its_town(extract):
             "Israeli warplanes also targeted a residential building in the Nuseirat refugee camp, killing 15 people.")
     places = {e.location.name for e in extract(text, date="2023-10-31") if e.plover_type == "ASSAULT" and e.location}
     assert len(places) >= 2
+
+
+def test_unnamed_attackers_may_be_the_group_named_before():
+    from eventwire.merge import _same_actor
+    from eventwire.records import Actor
+    jem = Actor(name="Jaish-e-Mohammed", mention="Jaish-e-Mohammed", type="rebel_group", country="PAK")
+    unnamed = Actor(name="Unidentified Armed Group (India)", mention="the militants", type="political_militia",
+                    country="IND")
+    other = Actor(name="Hizbul Mujahideen", mention="Hizbul Mujahideen", type="rebel_group", country="IND")
+    assert _same_actor(unnamed, jem) is None  # no contradiction: "the militants" may be JeM's
+    assert _same_actor(jem, unnamed) is None
+    assert _same_actor(jem, other) is False  # two named groups are two
+
+
+def test_where_a_convoy_was_going_is_not_where_it_was_hit(extract):
+    text = ("A suicide bomber struck a paramilitary convoy in Pulwama district on Thursday, killing 20 officers. "
+            "The convoy was ambushed on its way to Srinagar, police said.")
+    events = [e for e in extract(text, date="2024-05-17") if e.plover_type == "ASSAULT"]
+    assert events and all(e.location is not None and e.location.name == "Pulwama" for e in events)

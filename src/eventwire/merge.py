@@ -36,6 +36,7 @@ APART = {"Abduction/forced disappearance", "Sexual violence"}
 # A sentence that says it turns to another incident starts new events.
 ANOTHER = re.compile(r"\W*(?:elsewhere|separately|in (?:another|a separate|a second|a similar|an unrelated|a further) "
                      r"(?:incident|attack|development|raid|strike|case|clash|operation))\b", re.I)
+NON_STATE = {"rebel_group", "political_militia", "identity_militia"}
 GENERIC_PREFIXES = ("Unidentified", "Civilians", "Protesters", "Rioters")
 
 
@@ -51,6 +52,10 @@ def _same_actor(a: Optional[Actor], b: Optional[Actor]) -> Optional[bool]:
     if a.country and a.country == b.country and (a.type in ("state_forces", "government")
                                                  and b.type in ("state_forces", "government")):
         return True
+    unnamed = [x for x in (a, b) if x.name.startswith("Unidentified")]
+    other = (b if unnamed[0] is a else a) if len(unnamed) == 1 else None
+    if other is not None and other.type in NON_STATE:
+        return None  # "the militants" of a later sentence may be the group named before
     if a.name.startswith(GENERIC_PREFIXES) or b.name.startswith(GENERIC_PREFIXES):
         return a.country == b.country or None in (a.country, b.country)
     return False

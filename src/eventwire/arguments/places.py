@@ -536,7 +536,7 @@ def event_places(trigger, toponyms: "Index[Toponym] | list[Toponym]", sent=None)
     here = [t for t in here if tied(t) or t.entry.kind != "country"]
     here = [t for t in here if not is_dateline(sent.doc, t) and not t.parent] or here
     # "the Defense Ministry in Yerevan said ...": where the source sits is never where it happened
-    here = [t for t in here if not _seat(sent.doc, t, trigger)]
+    here = [t for t in here if not _seat(sent.doc, t, trigger) and not _destination(sent.doc, t)]
     aside = {t.start for t in here if _aside(sent.doc, t)}
     here = sorted(here, key=lambda t: (t.start in aside, t.entry.kind == "country", not tied(t),
                                        t.place().geo_precision, t.entry.kind == "admin1", abs(t.start - trigger.i)))
@@ -561,6 +561,18 @@ def _aside(sdoc, t: Toponym) -> bool:
         head = root.head.head
         return not (root.head.lower_ == "of" and (head.lemma_.lower() in SETTLEMENTS | NEAR | {"outskirt"}))
     return False
+
+
+def _destination(sdoc, t: Toponym) -> bool:
+    """Where someone was going is not where it happened: "ambushed on its way to Srinagar", "a convoy
+    bound for Goma", "en route to Kabul", "heading to Mosul"."""
+    root = sdoc[t.start: t.end].root
+    prep = root.head
+    if root.dep_ != "pobj" or prep.lower_ not in ("to", "for", "towards", "toward"):
+        return False
+    head = prep.head
+    return head.lemma_.lower() in ("way", "route", "bound", "head", "travel", "drive", "march", "walk", "flee") or \
+        (prep.i > 0 and sdoc[prep.i - 1].lower_ == "route")
 
 
 def _seat(sdoc, t: Toponym, trigger=None) -> bool:
