@@ -405,3 +405,12 @@ def test_where_a_convoy_was_going_is_not_where_it_was_hit(extract):
             "The convoy was ambushed on its way to Srinagar, police said.")
     events = [e for e in extract(text, date="2024-05-17") if e.plover_type == "ASSAULT"]
     assert events and all(e.location is not None and e.location.name == "Pulwama" for e in events)
+
+
+@pytest.mark.parametrize("text, ptype", [
+    ("Protesters held a sit-in at the station.", "PROTEST"),
+    ("The two sides announced a cease-fire.", "AGREE"),
+])
+def test_hyphenated_trigger_phrases_match_as_the_tokenizer_splits_them(nlp, pipeline, text, ptype):
+    matches = pipeline.finder(next(nlp(text).sents))
+    assert ptype in [m.trigger.plover_type for m in matches if "-" in m.trigger.words]

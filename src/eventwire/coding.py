@@ -24,6 +24,7 @@ from . import data
 from .arguments import numbers
 from .arguments.actors import np_span, roles, subject_of
 from .classify import Decision, acled_types
+from .mentions import phrase_words
 from .records import Actor, Event
 from .resolve.kb import ActorKB
 
@@ -42,7 +43,7 @@ class Cues:
 
     @cached_property
     def cues(self) -> dict[tuple[str, ...], str]:
-        return {tuple(r["phrase"].split()): r["cue"] for r in data.rows(self.table)}
+        return {phrase_words(r["phrase"]): r["cue"] for r in data.rows(self.table)}
 
     def found(self, sentences) -> dict[str, str]:
         """cue -> the first text that shows it, over the tokens of the sentences."""

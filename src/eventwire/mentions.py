@@ -9,6 +9,8 @@ by ACLED's priority (suicide bomb first; air/drone, IED, shelling; then firearms
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Optional
@@ -73,8 +75,9 @@ class Match:
         return self.token.pos_ in ("VERB", "AUX") or (self.trigger.pos == "V" and self.token.pos_ != "NOUN")
 
 
-def _lemmas(words: str) -> tuple[str, ...]:
-    return tuple(words.lower().split())
+def phrase_words(words: str) -> tuple[str, ...]:
+    """A table phrase as the tokenizer splits text: "sit-in" is "sit", "-", "in"."""
+    return tuple(re.sub(r"(?<=\w)-(?=\w)", " - ", words.lower()).split())
 
 
 class _PhraseTable:
@@ -103,13 +106,13 @@ class TriggerFinder:
 
     @cached_property
     def triggers(self) -> _PhraseTable:
-        return _PhraseTable(Trigger(_lemmas(r["phrase"]), r["pos"], r["plover_type"], r["plover_mode"],
+        return _PhraseTable(Trigger(phrase_words(r["phrase"]), r["pos"], r["plover_type"], r["plover_mode"],
                                     r["acled_event_type"], r["acled_sub_event_type"], float(r["weight"]))
                             for r in data.rows("triggers.csv"))
 
     @cached_property
     def cues(self) -> _PhraseTable:
-        return _PhraseTable(Cue(_lemmas(r["cue"]), r["plover_mode"], r["acled_event_type"],
+        return _PhraseTable(Cue(phrase_words(r["cue"]), r["plover_mode"], r["acled_event_type"],
                                 r["acled_sub_event_type"], int(r["rank"])) for r in data.rows("cues.csv"))
 
     def __call__(self, sent) -> list[Match]:
