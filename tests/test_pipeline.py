@@ -414,3 +414,8 @@ def test_where_a_convoy_was_going_is_not_where_it_was_hit(extract):
 def test_hyphenated_trigger_phrases_match_as_the_tokenizer_splits_them(nlp, pipeline, text, ptype):
     matches = pipeline.finder(next(nlp(text).sents))
     assert ptype in [m.trigger.plover_type for m in matches if "-" in m.trigger.words]
+
+
+def test_an_act_named_as_a_time_mark_is_no_event(nlp, pipeline):
+    sent = next(nlp("The shooting was the deadliest since protests erupted in the capital in October.").sents)
+    assert "PROTEST" not in [m.trigger.plover_type for m in pipeline.finder(sent)]

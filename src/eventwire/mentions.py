@@ -162,8 +162,8 @@ class TriggerFinder:
                     return False
                 if c.dep_ == "advmod" and c.lower_ in HABITUAL:
                     return False
-                if c.dep_ == "prep" and c.lower_ == "since":
-                    return False
+                if c.dep_ in ("prep", "mark") and c.lower_ == "since":
+                    return False  # "450 killed since October", "the latest since protests reignited": a time mark
                 if c.dep_ == "det" and c.lower_ in ("every", "each", "any", "no"):
                     return False
             if g.dep_ in ("xcomp", "ccomp") and g.head.lemma_.lower() in PLANNING and \
