@@ -28,7 +28,7 @@ from typing import Iterable, Iterator, Optional, Union
 from . import language
 from .annotate import Annotator, Index
 from .classify import SubtypeModel, acled_types
-from .coding import ActorCoder, CrowdCoder, TypeCoder, is_brief
+from .coding import ARMED, ActorCoder, CrowdCoder, TypeCoder, is_brief
 from .arguments import dates as dates_
 from .arguments import numbers
 from .arguments.actors import np_span, roles
@@ -339,9 +339,6 @@ class Pipeline:
             value = _event_date(root, dates_.expressions(sent, today))
             return [self._mention(document, sdoc, sent, index, m, (value, value is not None), context, numbers.counts(sent), tracker(sent))]
         return []
-
-
-ARMED = {"state_forces", "rebel_group", "political_militia", "identity_militia", "external_force"}
 
 
 def _responder(mention: Mention, token, earlier: list[Mention]) -> Mention:
