@@ -133,6 +133,14 @@ def test_event_without_a_date_falls_back_to_publication_week(extract):
     assert (e.event_date, e.date_precision) == (dt.date(2024, 5, 15), "week")
 
 
+def test_an_act_in_the_present_tense_is_dated_by_the_report(extract):
+    events = extract("Soldiers shelled the village of Bamba in the Mopti region of Mali on Monday.\n"
+                     "Residents accuse the army of killing two farmers.", date="2024-05-15")
+    assert _only(events, "ASSAULT").event_date == dt.date(2024, 5, 13)
+    # the accusation is made as the report is written, not on the Monday of the sentence before
+    assert _only(events, "ACCUSE").event_date == dt.date(2024, 5, 15)
+
+
 def test_recalled_event_is_background(background_pipeline, extract):
     [e] = extract("Hezbollah began its attacks on Israel on October 8, joining the Hamas war.")
     assert e.event_date == dt.date(2023, 10, 8)

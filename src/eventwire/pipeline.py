@@ -252,7 +252,7 @@ class Pipeline:
                 value = _event_date(m.token, expressions)
                 explicit = value is not None
                 if value is None:
-                    value = context_date
+                    value = _today(m.token, document.date) or context_date
                 elif value.precision == "day":
                     context_date = value
                 mention = self._mention(document, sdoc, sent, index, m, (value, explicit), context, counts, sources)
@@ -361,6 +361,14 @@ def _sentences(sdoc, event: Event) -> list:
     """The spaCy spans of an event's evidence."""
     spans = (sdoc.char_span(s.start, s.end, alignment_mode="expand") for s in event.evidence)
     return [s for s in spans if s is not None]
+
+
+def _today(trigger, published) -> Optional[dates_.DateValue]:
+    """An undated act in the present tense ("residents accuse the army of...") happens as the report
+    is written: it takes the publication date rather than the date of the sentence before."""
+    if trigger.tag_ in ("VBP", "VBZ") and published is not None:
+        return dates_.DateValue(date=published, precision="day")
+    return None
 
 
 def _event_date(trigger, expressions) -> Optional[dates_.DateValue]:
